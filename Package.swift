@@ -1,0 +1,149 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings every target shares: Swift 6 language mode (strict concurrency) and
+/// the upcoming features the architecture note asks for.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "torc-service",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "torc-service", targets: ["torc-service"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // JSON value, documents, identities, collection names, store protocol and errors.
+        .target(
+            name: "TorcCore",
+            dependencies: [
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Every torc rule (schemas, CRUD semantics, the workflow engine), written once over the store protocol.
+        .target(
+            name: "TorcEngine",
+            dependencies: [
+                "TorcCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Embedded backend: one SQLite file per database, through GRDB.
+        .target(
+            name: "TorcSQLite",
+            dependencies: [
+                "TorcCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP layer: routes, request decoding, the one error-to-wire mapping.
+        .target(
+            name: "TorcServer",
+            dependencies: [
+                "TorcCore",
+                "TorcEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "torc-service",
+            dependencies: [
+                "TorcCore",
+                "TorcServer",
+                "TorcSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // libcurl as a system library: module map plus typed shims, nothing else.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Generic async HTTP client over libcurl (used by the ArangoDB backend).
+        .target(
+            name: "CurlHTTP",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // ArangoDB backend over CurlHTTP, in the original's collection and graph layout.
+        .target(
+            name: "TorcArango",
+            dependencies: [
+                "TorcCore",
+                "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test-only: the store-conformance suite every backend runs, and fixtures.
+        .target(
+            name: "TorcTestSupport",
+            dependencies: ["TorcCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TorcCoreTests",
+            dependencies: ["TorcCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CurlHTTPTests",
+            dependencies: ["CurlHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TorcEngineTests",
+            dependencies: ["TorcCore", "TorcEngine", "TorcSQLite", "TorcTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TorcArangoTests",
+            dependencies: ["TorcCore", "TorcArango", "TorcTestSupport", "CurlHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TorcSQLiteTests",
+            dependencies: ["TorcCore", "TorcSQLite", "TorcTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TorcServerTests",
+            dependencies: [
+                "TorcCore", "TorcEngine", "TorcServer", "TorcSQLite", "TorcTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,47 @@
+import OrderedCollections
+
+/// Rules for document keys, `_id`s and edge handles, shared by every backend so
+/// that both answer the same way (database errors 1221 and 1233).
+public enum DocumentKey {
+    /// Whether `key` is a legal document key: 1-254 characters from
+    /// `A-Z a-z 0-9 _ - : . @ ( ) + , = ; $ ! * ' %`.
+    public static func isValid(_ key: String) -> Bool {
+        let utf8 = key.utf8
+        guard !utf8.isEmpty, utf8.count <= 254 else { return false }
+        return utf8.allSatisfy(isKeyByte)
+    }
+
+    @inline(__always) static func isKeyByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "@"),
+            UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "="),
+            UInt8(ascii: ";"), UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "*"), UInt8(ascii: "'"),
+            UInt8(ascii: "%"):
+            return true
+        default: return false
+        }
+    }
+
+    /// Whether `handle` is a syntactically valid document handle `collection/key`.
+    public static func isValidHandle(_ handle: String) -> Bool {
+        guard let slash = handle.firstIndex(of: "/") else { return false }
+        let collection = String(handle[..<slash])
+        let key = String(handle[handle.index(after: slash)...])
+        return CollectionName.isValid(collection) && isValid(key)
+    }
+
+    /// Resolves a path `{key}` that may be a bare key or an `_id` of
+    /// `collection`: returns the bare key, or `nil` when the value names a
+    /// different collection (answered as "not found").
+    public static func resolve(_ value: String, in collection: CollectionName) -> String? {
+        guard let slash = value.firstIndex(of: "/") else { return value }
+        guard value[..<slash] == collection.rawValue[...] else { return nil }
+        return String(value[value.index(after: slash)...])
+    }
+
+    /// The `_id` of a document.
+    public static func id(_ key: String, in collection: CollectionName) -> String {
+        "\(collection.rawValue)/\(key)"
+    }
+}

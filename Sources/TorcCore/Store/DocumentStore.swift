@@ -1,0 +1,113 @@
+import OrderedCollections
+
+/// Read primitives every backend offers inside a transaction.
+///
+/// All calls are synchronous: a transaction body runs start to finish on a
+/// thread the backend owns (never Swift's cooperative pool), so an engine
+/// operation is computed in one critical section without suspension points.
+/// Documents come back in creation order unless stated otherwise.
+public protocol StoreReader {
+    /// The document with `key`, or `nil`.
+    func document(_ key: String, in collection: CollectionName) throws(StoreError) -> Document?
+
+    /// The documents with these keys that exist, in the order of `keys`.
+    func documents(_ keys: [String], in collection: CollectionName) throws(StoreError) -> [Document]
+
+    /// The documents matching `query`, in creation order.
+    func find(_ query: DocumentQuery) throws(StoreError) -> QueryResult
+
+    /// The number of documents matching all `filters`.
+    func count(in collection: CollectionName, where filters: [FieldPredicate]) throws(StoreError) -> Int
+
+    /// The edges of `collection` whose `_from` is one of `handles`, in creation order.
+    func edges(in collection: CollectionName, from handles: [String]) throws(StoreError) -> [Document]
+
+    /// The edges of `collection` whose `_to` is one of `handles`, in creation order.
+    func edges(in collection: CollectionName, to handles: [String]) throws(StoreError) -> [Document]
+
+    /// Whether the collection exists.
+    func collectionExists(_ collection: CollectionName) throws(StoreError) -> Bool
+}
+
+/// Write primitives, available inside a write transaction. Every write is
+/// part of the transaction: all of it commits or none of it does.
+public protocol StoreWriter: StoreReader {
+    /// Creates collections (document or edge kind follows from the name).
+    /// Existing collections are kept.
+    func createCollections(_ collections: [CollectionName]) throws(StoreError)
+
+    /// Drops collections with all their documents. Missing ones are ignored.
+    func dropCollections(_ collections: [CollectionName]) throws(StoreError)
+
+    /// Inserts documents. A body's `_key` is used when present (validated:
+    /// `illegalKey`, `duplicateKey`), otherwise a key is generated from the
+    /// database's increasing counter. `_id` and `_rev` are set by the store.
+    /// Edge bodies must carry valid `_from`/`_to` handles (`invalidEdgeHandle`).
+    /// Returns the stored documents in input order.
+    func insert(_ bodies: [JSONObject], into collection: CollectionName) throws(StoreError) -> [Document]
+
+    /// Replaces whole bodies (conditionally on `expectedRev`), giving each a new
+    /// `_rev`. Fails with `documentNotFound` or `conflict` and then writes nothing.
+    func replace(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) -> [Document]
+
+    /// Removes documents by key and returns the removed ones (missing keys are skipped).
+    func remove(_ keys: [String], from collection: CollectionName) throws(StoreError) -> [Document]
+
+    /// Removes every document of the collection.
+    func truncate(_ collection: CollectionName) throws(StoreError)
+
+    /// Removes the edges of `edgeCollections` whose `_from` or `_to` is one of `handles`.
+    func removeEdges(touching handles: [String], in edgeCollections: [CollectionName]) throws(StoreError)
+
+    /// Removes the edges of `edgeCollections` whose `_from` or `_to` points into `collection`.
+    func removeEdges(touchingCollection collection: CollectionName, in edgeCollections: [CollectionName]) throws(StoreError)
+}
+
+/// What a write transaction touches. Backends use it to take the right locks:
+/// `.workflow(W)` serialises every mutating operation of workflow `W` (also
+/// across service processes sharing one database), `.database` covers the
+/// global collections only.
+public enum WriteScope: Sendable, Hashable {
+    /// Global collections only (e.g. creating an empty workflow).
+    case database
+    /// One workflow's collections plus the global ones.
+    case workflow(String)
+}
+
+/// One database's data set behind the store interface.
+public protocol DocumentStore: Sendable {
+    /// Runs `body` against one consistent snapshot.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T
+
+    /// Runs `body` as one atomic, serialised transaction. If `body` throws, nothing it wrote persists.
+    func write<T: Sendable>(
+        _ scope: WriteScope, _ body: @escaping @Sendable (any StoreWriter) throws -> T
+    ) async throws -> T
+}
+
+/// Hands out the store of each database name (`/_db/{database}/...`).
+public protocol StoreProvider: Sendable {
+    /// The store of `database`, created with its global collections on first use.
+    /// The name has been validated with `DatabaseName.isValid`.
+    func store(forDatabase database: String) async throws(StoreError) -> any DocumentStore
+
+    /// Closes every open store.
+    func shutdown() async
+
+    /// A short description for the start-up log line, e.g. `sqlite:./torc-data`.
+    var description: String { get }
+}
+
+/// Rules for database names in `/_db/{database}`.
+public enum DatabaseName {
+    /// 1-64 characters, a letter first, then letters, digits, `_` or `-`:
+    /// safe as a file name and as an ArangoDB database name.
+    public static func isValid(_ name: String) -> Bool {
+        let utf8 = Array(name.utf8)
+        guard let first = utf8.first, utf8.count <= 64 else { return false }
+        guard (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A) else { return false }
+        return utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
+        }
+    }
+}

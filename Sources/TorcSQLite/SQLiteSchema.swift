@@ -1,0 +1,41 @@
+import GRDB
+
+/// The tables of one database file. All collections share one `documents`
+/// table: a collection is a row in `collections`, so creating or dropping a
+/// workflow's 23 collections is a few row operations inside the caller's
+/// transaction, and `seq` (the rowid) gives one creation order for everything.
+enum SQLiteSchema {
+    /// The attribute expression the job-status index is built on. Queries for
+    /// `status` use exactly this text so that SQLite picks the index.
+    static let statusExpression = "json_extract(body, '$.status')"
+    /// The attribute expression of the name index (specification references).
+    static let nameExpression = "json_extract(body, '$.name')"
+
+    static let statements = [
+        "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS collections (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, is_edge INTEGER NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS documents (
+            seq INTEGER PRIMARY KEY,
+            cid INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            rev TEXT NOT NULL,
+            body TEXT NOT NULL,
+            from_id TEXT,
+            to_id TEXT
+        )
+        """,
+        "CREATE UNIQUE INDEX IF NOT EXISTS documents_key ON documents (cid, key)",
+        "CREATE INDEX IF NOT EXISTS documents_collection ON documents (cid)",
+        "CREATE INDEX IF NOT EXISTS documents_from ON documents (cid, from_id)",
+        "CREATE INDEX IF NOT EXISTS documents_to ON documents (cid, to_id)",
+        "CREATE INDEX IF NOT EXISTS documents_status ON documents (cid, \(statusExpression))",
+        "CREATE INDEX IF NOT EXISTS documents_name ON documents (cid, \(nameExpression))",
+        "INSERT OR IGNORE INTO meta (name, value) VALUES ('key', 0), ('rev', 0)",
+    ]
+
+    /// Creates the tables if needed.
+    static func migrate(_ db: Database) throws {
+        for statement in statements { try db.execute(sql: statement) }
+    }
+}

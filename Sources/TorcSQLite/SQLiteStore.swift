@@ -1,0 +1,81 @@
+import GRDB
+import TorcCore
+
+/// One database's data in SQLite: a WAL `DatabasePool` for a file (readers
+/// see snapshots while the single writer works) or a `DatabaseQueue` in memory.
+///
+/// Every write transaction is `BEGIN IMMEDIATE ... COMMIT` on SQLite's single
+/// writer, which serialises all mutating operations (concurrency.md, option A).
+/// Transaction bodies run on GRDB's own dispatch queues; callers suspend.
+public final class SQLiteStore: DocumentStore {
+    let writer: any DatabaseWriter
+    let counters = SQLiteCounters()
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try writer.write { db in
+            try SQLiteSchema.migrate(db)
+            let transaction = SQLiteTransaction(db: db, counters: counters)
+            try transaction.createCollections(GlobalCollection.allCases.map { CollectionName($0.rawValue) })
+        }
+    }
+
+    /// Opens (creating if needed) the database file at `path`.
+    static func open(path: String) throws -> SQLiteStore {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return try SQLiteStore(writer: DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// A new in-memory database.
+    static func inMemory() throws -> SQLiteStore {
+        try SQLiteStore(writer: DatabaseQueue())
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T {
+        let counters = self.counters
+        return try await mapErrors {
+            try await writer.read { db in
+                try body(SQLiteTransaction(db: db, counters: counters))
+            }
+        }
+    }
+
+    public func write<T: Sendable>(
+        _ scope: WriteScope, _ body: @escaping @Sendable (any StoreWriter) throws -> T
+    ) async throws -> T {
+        let counters = self.counters
+        return try await mapErrors {
+            try await writer.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    let transaction = SQLiteTransaction(db: db, counters: counters)
+                    result = try body(transaction)
+                    if transaction.usedCounters { try counters.save(db) }
+                    return .commit
+                }
+                return result!
+            }
+        }
+    }
+
+    /// Closes the database.
+    func close() {
+        if let pool = writer as? DatabasePool { try? pool.close() }
+        if let queue = writer as? DatabaseQueue { try? queue.close() }
+    }
+
+    private func mapErrors<T>(_ operation: () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                throw StoreError.unavailable("database is busy")
+            }
+            throw StoreError.failure("SQLite: \(error.message ?? error.description)")
+        }
+    }
+}

@@ -1,0 +1,352 @@
+import GRDB
+import TorcCore
+
+/// The store primitives inside one SQLite transaction (read or write).
+/// Lives only for the duration of the transaction closure, on GRDB's queue.
+final class SQLiteTransaction: StoreWriter {
+    let db: Database
+    let counters: SQLiteCounters
+    private var collectionCache: [CollectionName: (id: Int64, isEdge: Bool)] = [:]
+    private(set) var usedCounters = false
+
+    /// Largest number of bound values in one `IN (...)` list.
+    static let chunkSize = 500
+
+    init(db: Database, counters: SQLiteCounters) {
+        self.db = db
+        self.counters = counters
+    }
+
+    // MARK: helpers
+
+    func run<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                throw .unavailable("database is busy")
+            }
+            throw .failure("SQLite: \(error.message ?? error.description)")
+        } catch {
+            throw .failure("SQLite: \(error)")
+        }
+    }
+
+    /// The id of an existing collection, or nil.
+    func lookup(_ collection: CollectionName) throws -> (id: Int64, isEdge: Bool)? {
+        if let cached = collectionCache[collection] { return cached }
+        let statement = try db.cachedStatement(sql: "SELECT id, is_edge FROM collections WHERE name = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [collection.rawValue]) else { return nil }
+        let entry = (id: row[0] as Int64, isEdge: (row[1] as Int64) != 0)
+        collectionCache[collection] = entry
+        return entry
+    }
+
+    func require(_ collection: CollectionName) throws -> (id: Int64, isEdge: Bool) {
+        guard let entry = try lookup(collection) else { throw StoreError.collectionNotFound(collection.rawValue) }
+        return entry
+    }
+
+    func parse(_ text: String) throws -> Document {
+        guard case .object(let body) = try JSONParser.parse(Array(text.utf8)) else {
+            throw StoreError.failure("stored document is not an object")
+        }
+        return Document(body)
+    }
+
+    func serialize(_ body: JSONObject) -> String {
+        String(decoding: JSONWriter.bytes(.object(body)), as: UTF8.self)
+    }
+
+    /// A stored body: `_key`, `_id`, `_rev` first, then the attributes.
+    func storedBody(_ body: JSONObject, key: String, collection: CollectionName, rev: String) -> JSONObject {
+        var stored = JSONObject()
+        stored.reserveCapacity(body.count + 3)
+        stored["_key"] = .string(key)
+        stored["_id"] = .string(DocumentKey.id(key, in: collection))
+        stored["_rev"] = .string(rev)
+        for (name, value) in body where name != "_key" && name != "_id" && name != "_rev" && name != "_oldRev" {
+            stored[name] = value
+        }
+        return stored
+    }
+
+    func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
+    /// Fetches `(seq, body)` rows for a statement.
+    func fetchRows(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws -> [(Int64, Document)] {
+        let statement = try db.cachedStatement(sql: sql)
+        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        var result: [(Int64, Document)] = []
+        while let row = try rows.next() {
+            result.append((row[0], try parse(row[1])))
+        }
+        return result
+    }
+
+    // MARK: StoreReader
+
+    func document(_ key: String, in collection: CollectionName) throws(StoreError) -> Document? {
+        try run {
+            guard let entry = try lookup(collection) else { throw StoreError.collectionNotFound(collection.rawValue) }
+            let statement = try db.cachedStatement(sql: "SELECT body FROM documents WHERE cid = ? AND key = ?")
+            guard let text = try String.fetchOne(statement, arguments: [entry.id, key]) else { return nil }
+            return try parse(text)
+        }
+    }
+
+    func documents(_ keys: [String], in collection: CollectionName) throws(StoreError) -> [Document] {
+        try run {
+            let entry = try require(collection)
+            var byKey: [String: Document] = [:]
+            let unique = Array(Set(keys))
+            for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
+                let chunk = Array(unique[start..<min(unique.count, start + Self.chunkSize)])
+                let rows = try fetchRows(
+                    "SELECT seq, body FROM documents WHERE cid = ? AND key IN (\(placeholders(chunk.count)))",
+                    [entry.id] + chunk)
+                for (_, document) in rows { byKey[document.key] = document }
+            }
+            return keys.compactMap { byKey[$0] }
+        }
+    }
+
+    func find(_ query: DocumentQuery) throws(StoreError) -> QueryResult {
+        try run {
+            let entry = try require(query.collection)
+            let (whereSQL, arguments) = try SQLitePredicates.clause(query.filters)
+            var sql = "SELECT seq, body FROM documents WHERE cid = ?\(whereSQL) ORDER BY seq"
+            var args: [any DatabaseValueConvertible] = [entry.id] + arguments
+            if let limit = query.limit {
+                sql += " LIMIT ? OFFSET ?"
+                args += [limit, query.skip]
+            } else if query.skip > 0 {
+                sql += " LIMIT -1 OFFSET ?"
+                args.append(query.skip)
+            }
+            let documents = try fetchRows(sql, args).map(\.1)
+            var total: Int?
+            if query.countTotal {
+                let statement = try db.cachedStatement(sql: "SELECT count(*) FROM documents WHERE cid = ?\(whereSQL)")
+                total = try Int.fetchOne(statement, arguments: StatementArguments([entry.id] + arguments)) ?? 0
+            }
+            return QueryResult(documents: documents, totalCount: total)
+        }
+    }
+
+    func count(in collection: CollectionName, where filters: [FieldPredicate]) throws(StoreError) -> Int {
+        try run {
+            let entry = try require(collection)
+            let (whereSQL, arguments) = try SQLitePredicates.clause(filters)
+            let statement = try db.cachedStatement(sql: "SELECT count(*) FROM documents WHERE cid = ?\(whereSQL)")
+            return try Int.fetchOne(statement, arguments: StatementArguments([entry.id] + arguments)) ?? 0
+        }
+    }
+
+    func edges(in collection: CollectionName, from handles: [String]) throws(StoreError) -> [Document] {
+        try run { try edges(collection, column: "from_id", handles) }
+    }
+
+    func edges(in collection: CollectionName, to handles: [String]) throws(StoreError) -> [Document] {
+        try run { try edges(collection, column: "to_id", handles) }
+    }
+
+    private func edges(_ collection: CollectionName, column: String, _ handles: [String]) throws -> [Document] {
+        let entry = try require(collection)
+        let unique = Array(Set(handles))
+        var rows: [(Int64, Document)] = []
+        for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
+            let chunk = Array(unique[start..<min(unique.count, start + Self.chunkSize)])
+            rows += try fetchRows(
+                "SELECT seq, body FROM documents WHERE cid = ? AND \(column) IN (\(placeholders(chunk.count)))",
+                [entry.id] + chunk)
+        }
+        rows.sort { $0.0 < $1.0 }  // index order is by handle; creation order is by seq
+        return rows.map(\.1)
+    }
+
+    func collectionExists(_ collection: CollectionName) throws(StoreError) -> Bool {
+        try run { try lookup(collection) != nil }
+    }
+
+    // MARK: StoreWriter
+
+    func createCollections(_ collections: [CollectionName]) throws(StoreError) {
+        try run {
+            let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO collections (name, is_edge) VALUES (?, ?)")
+            for collection in collections {
+                guard CollectionName.isValid(collection.rawValue) else {
+                    throw StoreError.failure("illegal collection name \(collection.rawValue)")
+                }
+                try statement.execute(arguments: [collection.rawValue, collection.isEdgeCollection ? 1 : 0])
+            }
+        }
+    }
+
+    func dropCollections(_ collections: [CollectionName]) throws(StoreError) {
+        try run {
+            let ids = try collections.compactMap { try lookup($0)?.id }
+            guard !ids.isEmpty else { return }
+            try db.execute(
+                sql: "DELETE FROM documents WHERE cid IN (\(placeholders(ids.count)))", arguments: StatementArguments(ids))
+            try db.execute(
+                sql: "DELETE FROM collections WHERE id IN (\(placeholders(ids.count)))", arguments: StatementArguments(ids))
+            for collection in collections { collectionCache[collection] = nil }
+        }
+    }
+
+    func insert(_ bodies: [JSONObject], into collection: CollectionName) throws(StoreError) -> [Document] {
+        try run {
+            let entry = try require(collection)
+            try counters.loadIfNeeded(db)
+            usedCounters = true
+            // Validate everything before writing anything.
+            var keys: [String] = []
+            keys.reserveCapacity(bodies.count)
+            var seen = Set<String>()
+            for body in bodies {
+                if entry.isEdge {
+                    guard let from = body["_from"]?.stringValue, DocumentKey.isValidHandle(from),
+                        let to = body["_to"]?.stringValue, DocumentKey.isValidHandle(to)
+                    else { throw StoreError.invalidEdgeHandle }
+                }
+                let key: String
+                if let given = body["_key"] {
+                    guard case .string(let text) = given, DocumentKey.isValid(text) else {
+                        throw StoreError.illegalKey(given.stringValue ?? given.description)
+                    }
+                    key = text
+                    if let numeric = Int64(text), numeric > 0 { counters.observeKey(numeric) }
+                } else {
+                    key = ""
+                }
+                if !key.isEmpty {
+                    guard seen.insert(key).inserted else {
+                        throw StoreError.duplicateKey(collection: collection.rawValue, key: key)
+                    }
+                }
+                keys.append(key)
+            }
+            let given = keys.filter { !$0.isEmpty }
+            if !given.isEmpty, let existing = try documents(given, in: collection).first {
+                throw StoreError.duplicateKey(collection: collection.rawValue, key: existing.key)
+            }
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO documents (cid, key, rev, body, from_id, to_id) VALUES (?, ?, ?, ?, ?, ?)")
+            var stored: [Document] = []
+            stored.reserveCapacity(bodies.count)
+            for (body, givenKey) in zip(bodies, keys) {
+                var key = givenKey
+                if key.isEmpty {
+                    // The counter stays ahead of every numeric key ever inserted, so a
+                    // generated key cannot collide with a stored one.
+                    repeat {
+                        key = String(counters.nextKey())
+                    } while seen.contains(key)
+                }
+                let rev = counters.nextRev()
+                let document = Document(storedBody(body, key: key, collection: collection, rev: rev))
+                try statement.execute(arguments: [
+                    entry.id, key, rev, serialize(document.body),
+                    entry.isEdge ? document.from : nil, entry.isEdge ? document.to : nil,
+                ])
+                stored.append(document)
+            }
+            return stored
+        }
+    }
+
+    func replace(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) -> [Document] {
+        try run {
+            let entry = try require(collection)
+            try counters.loadIfNeeded(db)
+            usedCounters = true
+            let revStatement = try db.cachedStatement(sql: "SELECT rev FROM documents WHERE cid = ? AND key = ?")
+            for replacement in replacements {
+                guard let current = try String.fetchOne(revStatement, arguments: [entry.id, replacement.key]) else {
+                    throw StoreError.documentNotFound(collection: collection.rawValue, key: replacement.key)
+                }
+                if let expected = replacement.expectedRev, expected != current {
+                    throw StoreError.conflict(collection: collection.rawValue, key: replacement.key, currentRev: current)
+                }
+                if entry.isEdge {
+                    guard let from = replacement.body["_from"]?.stringValue, DocumentKey.isValidHandle(from),
+                        let to = replacement.body["_to"]?.stringValue, DocumentKey.isValidHandle(to)
+                    else { throw StoreError.invalidEdgeHandle }
+                }
+            }
+            let update = try db.cachedStatement(
+                sql: "UPDATE documents SET rev = ?, body = ?, from_id = ?, to_id = ? WHERE cid = ? AND key = ?")
+            return try replacements.map { replacement in
+                let rev = counters.nextRev()
+                let document = Document(storedBody(replacement.body, key: replacement.key, collection: collection, rev: rev))
+                try update.execute(arguments: [
+                    rev, serialize(document.body), entry.isEdge ? document.from : nil, entry.isEdge ? document.to : nil,
+                    entry.id, replacement.key,
+                ])
+                return document
+            }
+        }
+    }
+
+    func remove(_ keys: [String], from collection: CollectionName) throws(StoreError) -> [Document] {
+        let removed = try documents(keys, in: collection)
+        try run {
+            let entry = try require(collection)
+            let unique = Array(Set(removed.map(\.key)))
+            for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
+                let chunk = Array(unique[start..<min(unique.count, start + Self.chunkSize)])
+                try db.execute(
+                    sql: "DELETE FROM documents WHERE cid = ? AND key IN (\(placeholders(chunk.count)))",
+                    arguments: StatementArguments([entry.id] + chunk))
+            }
+        }
+        var seen = Set<String>()
+        return removed.filter { seen.insert($0.key).inserted }
+    }
+
+    func truncate(_ collection: CollectionName) throws(StoreError) {
+        try run {
+            let entry = try require(collection)
+            try db.execute(sql: "DELETE FROM documents WHERE cid = ?", arguments: [entry.id])
+        }
+    }
+
+    func removeEdges(touching handles: [String], in edgeCollections: [CollectionName]) throws(StoreError) {
+        try run {
+            let unique = Array(Set(handles))
+            guard !unique.isEmpty else { return }
+            for collection in edgeCollections {
+                guard let entry = try lookup(collection) else { continue }
+                for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
+                    let chunk = Array(unique[start..<min(unique.count, start + Self.chunkSize)])
+                    let list = placeholders(chunk.count)
+                    try db.execute(
+                        sql: "DELETE FROM documents WHERE cid = ? AND (from_id IN (\(list)) OR to_id IN (\(list)))",
+                        arguments: StatementArguments([entry.id] + chunk + chunk))
+                }
+            }
+        }
+    }
+
+    func removeEdges(touchingCollection collection: CollectionName, in edgeCollections: [CollectionName]) throws(StoreError) {
+        try run {
+            // Handles of the collection sort between "name/" and "name0" ('0' follows '/').
+            let low = collection.rawValue + "/"
+            let high = collection.rawValue + "0"
+            for edgeCollection in edgeCollections {
+                guard let entry = try lookup(edgeCollection) else { continue }
+                let statement = try db.cachedStatement(
+                    sql: """
+                        DELETE FROM documents WHERE cid = ?
+                        AND ((from_id >= ? AND from_id < ?) OR (to_id >= ? AND to_id < ?))
+                        """)
+                try statement.execute(arguments: [entry.id, low, high, low, high])
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Logging
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import TorcCore
+import TorcServer
+import TorcSQLite
+
+/// An answer of the service: status, parsed JSON body and headers.
+struct APIResponse: Sendable {
+    var status: Int
+    var json: JSONValue
+    var headers: HTTPFields
+
+    /// The body's member, or `.null`.
+    subscript(_ name: String) -> JSONValue { json[name] ?? .null }
+
+    /// A string member.
+    func string(_ name: String) -> String { json[name]?.stringValue ?? "" }
+
+    /// The `items` of a list envelope.
+    var items: [JSONValue] { json["items"]?.arrayValue ?? [] }
+
+    /// Whether this is an error answer in the service's wire format with `status`.
+    func isError(_ status: Int, errorNum: Int? = nil) -> Bool {
+        guard self.status == status, json["error"] == .bool(true), json["code"] == .int(Int64(status)),
+            json["errorMessage"]?.stringValue != nil, let num = json["errorNum"]?.intValue
+        else { return false }
+        return num == Int64(errorNum ?? status)
+    }
+
+    /// The error message, if any.
+    var message: String { json["errorMessage"]?.stringValue ?? "" }
+}
+
+/// Drives the service in-process through its router, on a fresh in-memory store.
+struct APIClient: Sendable {
+    let client: any TestClientProtocol
+    var database = "test"
+
+    /// The base path of the service.
+    var base: String { "/_db/\(database)/torc-service" }
+
+    /// Runs `body` against a new service instance.
+    static func withService(
+        maxBodySize: Int = ServiceConfiguration.defaultMaxBodySize,
+        _ body: @escaping @Sendable (APIClient) async throws -> Void
+    ) async throws {
+        let configuration = ServiceConfiguration(port: 0, store: .memory, maxBodySize: maxBodySize, logLevel: .warning)
+        let app = buildApplication(configuration: configuration, provider: SQLiteStoreProvider.inMemory())
+        try await app.test(.router) { client in
+            try await body(APIClient(client: client))
+        }
+    }
+
+    /// Sends a raw body.
+    func raw(_ method: HTTPRequest.Method, _ path: String, body: String? = nil, absolute: Bool = false) async throws
+        -> APIResponse
+    {
+        let uri = absolute ? path : base + path
+        let buffer = body.map { ByteBuffer(string: $0) }
+        return try await client.execute(
+            uri: uri, method: method, headers: [.contentType: "application/json"], body: buffer
+        ) { response in
+            let bytes = Array(response.body.readableBytesView)
+            let json = bytes.isEmpty ? JSONValue.null : ((try? JSONParser.parse(bytes)) ?? .string("<invalid json>"))
+            return APIResponse(status: Int(response.status.code), json: json, headers: response.headers)
+        }
+    }
+
+    /// Sends a JSON body.
+    func send(_ method: HTTPRequest.Method, _ path: String, _ body: JSONValue? = nil) async throws -> APIResponse {
+        try await raw(method, path, body: body.map { JSONWriter.string($0) })
+    }
+
+    func get(_ path: String) async throws -> APIResponse { try await send(.get, path) }
+    func post(_ path: String, _ body: JSONValue? = nil) async throws -> APIResponse { try await send(.post, path, body) }
+    func put(_ path: String, _ body: JSONValue? = nil) async throws -> APIResponse { try await send(.put, path, body) }
+    func delete(_ path: String, _ body: JSONValue? = nil) async throws -> APIResponse {
+        try await send(.delete, path, body)
+    }
+
+    /// Creates a workflow and returns its key.
+    func createWorkflow(_ body: JSONValue = ["name": "w"]) async throws -> String {
+        let response = try await post("/workflows", body)
+        precondition(response.status == 200, "workflow creation failed: \(response.json)")
+        return response.string("_key")
+    }
+
+    /// Creates a document and returns the stored answer (status 200 required).
+    func create(_ workflow: String, _ collection: String, _ body: JSONValue) async throws -> JSONValue {
+        let response = try await post("/workflows/\(workflow)/\(collection)", body)
+        precondition(response.status == 200, "create \(collection) failed: \(response.json)")
+        return response.json
+    }
+
+    /// Creates an edge between two stored documents.
+    func link(_ workflow: String, _ edge: String, from: JSONValue, to: JSONValue) async throws {
+        let response = try await post(
+            "/workflows/\(workflow)/edges/\(edge)", ["_from": from["_id"] ?? .null, "_to": to["_id"] ?? .null])
+        precondition(response.status == 200, "edge failed: \(response.json)")
+    }
+}
+
+extension JSONValue {
+    /// Whether every member of `subset` is here with the same value (nested
+    /// objects compared the same way, so server-filled defaults do not count).
+    func contains(_ subset: JSONValue) -> Bool {
+        guard case .object(let wanted) = subset, case .object(let have) = self else { return looselyEquals(subset) }
+        return wanted.allSatisfy { name, value in have[name].map { $0.contains(value) } ?? false }
+    }
+
+    /// A string member, or "".
+    func string(_ name: String) -> String { self[name]?.stringValue ?? "" }
+}

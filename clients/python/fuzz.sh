@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Property-based checks of a running torc-service against openapi/torc-service.yaml
+# with schemathesis: no 5xx answers, and every answer matches the documented schema.
+#
+#   clients/python/fuzz.sh BASE_URL [extra schemathesis args...]
+#   e.g. clients/python/fuzz.sh http://127.0.0.1:8080/_db/test-workflows/torc-service
+#
+# Bounded and reproducible: fixed seed, at most $MAX_EXAMPLES (default 20)
+# examples per operation. Installs schemathesis into $VENV (default: a cached
+# venv under ${XDG_CACHE_HOME:-~/.cache}). Send it only to a server on this
+# machine: it creates and deletes data.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BASE_URL=${1:?usage: fuzz.sh BASE_URL [schemathesis args...]}
+shift
+SCHEMATHESIS_VERSION=${SCHEMATHESIS_VERSION:-3.39.16}
+venv=${VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/torc-schemathesis-$SCHEMATHESIS_VERSION}
+[[ -x "$venv/bin/schemathesis" ]] || {
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
+exec "$venv/bin/schemathesis" run "$ROOT/openapi/torc-service.yaml" \
+    --base-url "$BASE_URL" \
+    --checks not_a_server_error,response_schema_conformance \
+    --hypothesis-seed=1 \
+    --hypothesis-max-examples="${MAX_EXAMPLES:-20}" \
+    --hypothesis-derandomize \
+    --request-timeout=10000 \
+    "$@"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: Swift tests (every module, both route families, the
+# store-conformance suite), the generated Python client against a real server,
+# and the checks that generated files are up to date.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$(pwd)
+scripts/install-deps.sh
+
+echo "== generated files are up to date"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet --disable-pip-version-check pyyaml
+"$work/venv/bin/python" openapi/tools/embed_spec.py --check
+"$work/venv/bin/python" openapi/tools/build_spec.py --check
+"$work/venv/bin/python" openapi/tools/check_parity.py
+GENERATOR_VENV="$work/generator" clients/python/check_generated.sh
+
+echo "== Swift tests"
+swift build --build-tests
+swift test --skip-build
+
+echo "== Python client against the server"
+VENV="$work/venv" TORC_SERVICE_BIN="$root/.build/debug/torc-service" clients/python/run_tests.sh -q
