@@ -10,7 +10,7 @@ public typealias TorcApplication = Application<TorcResponder>
 public enum TorcRoutes {
     /// All operations served under `/_db/{database}/torc-service`.
     public static var all: [Route] {
-        CollectionRoutes.all + LookupRoutes.all + WorkflowRoutes.all + OpenAPIDocument.routes
+        CollectionRoutes.all + LookupRoutes.all + WorkflowRoutes.all + EngineRoutes.all + OpenAPIDocument.routes
     }
 }
 

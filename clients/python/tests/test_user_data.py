@@ -42,7 +42,7 @@ def test_workflow_user_data_add_get_list_delete(api, workflow):
     assert [d["_key"] for d in listed.items] == [first["_key"], second["_key"]]
     assert listed.count == 2 and listed.total_count == 2 and listed.has_more is False
 
-    only_first = api.get_workflows_workflow_user_data(workflow, _key=first["_key"])
+    only_first = api.get_workflows_workflow_user_data(workflow, key=first["_key"])
     assert [d["name"] for d in only_first.items] == ["first"]
 
     deleted = api.delete_workflows_workflow_user_data_key(workflow, first["_key"])

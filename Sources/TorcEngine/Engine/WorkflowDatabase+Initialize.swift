@@ -1,0 +1,136 @@
+import TorcCore
+
+/// `POST /workflows/initialize_jobs/{K}` (RW 1.3, 4.2-4.4): derives `blocks`
+/// edges from files, computes every job's scheduling cache and initial status.
+/// One transaction; reads each collection once, writes in bulk, and validates
+/// everything before the first write.
+extension WorkflowDatabase {
+    public func initializeJobs(key: String) async throws -> JSONValue {
+        try await write(workflow: WorkflowLookup.key(key)) { writer in
+            let w = try WorkflowLookup.require(writer, key).key
+            func all(_ collection: WorkflowCollection) throws -> [Document] {
+                try writer.find(DocumentQuery(CollectionName(collection, workflow: w))).documents
+            }
+            let jobs = try all(.jobs)
+            var schedulers: [Document] = []
+            for collection in WorkflowCollection.schedulers { schedulers += try all(collection) }
+            let plan = try InitializationPlan(
+                jobs: jobs, files: all(.files), produces: all(.produces), needs: all(.needs), blocks: all(.blocks),
+                requires: all(.requires), scheduledBys: all(.scheduledBys),
+                requirements: all(.resourceRequirements), schedulers: schedulers)
+            if !plan.newBlocks.isEmpty {
+                _ = try writer.insert(
+                    plan.newBlocks.map { ["_from": .string($0.from), "_to": .string($0.to)] },
+                    into: CollectionName(.blocks, workflow: w))
+            }
+            if !plan.changedJobs.isEmpty {
+                _ = try writer.replace(plan.changedJobs, in: CollectionName(.jobs, workflow: w))
+            }
+            return ["message": "Initialized job status"]
+        }
+    }
+}
+
+/// The pure computation of initialize_jobs over the workflow's documents.
+struct InitializationPlan {
+    /// `blocks` edges to add, in derivation order.
+    var newBlocks: [(from: String, to: String)] = []
+    /// Jobs whose status or cache changes.
+    var changedJobs: [DocumentReplacement] = []
+
+    init(
+        jobs: [Document], files: [Document], produces: [Document], needs: [Document], blocks: [Document],
+        requires: [Document], scheduledBys: [Document], requirements: [Document], schedulers: [Document]
+    ) throws {
+        let jobIDs = Set(jobs.map(\.id))
+
+        // 4.2: blocks edges implied by files, without duplicates or self-edges.
+        var producers: [String: [String]] = [:]
+        var consumers: [String: [String]] = [:]
+        for edge in produces { producers[edge.to, default: []].append(edge.from) }
+        for edge in needs { consumers[edge.to, default: []].append(edge.from) }
+        var existing = Set(blocks.map { "\($0.from)\n\($0.to)" })
+        var dependents: [String: [String]] = [:]
+        for edge in blocks { dependents[edge.from, default: []].append(edge.to) }
+        for file in files {
+            guard let fileProducers = producers[file.id], let fileConsumers = consumers[file.id] else { continue }
+            for producer in fileProducers {
+                for consumer in fileConsumers where producer != consumer {
+                    guard existing.insert("\(producer)\n\(consumer)").inserted else { continue }
+                    newBlocks.append((producer, consumer))
+                    dependents[producer, default: []].append(consumer)
+                }
+            }
+        }
+
+        // 4.4 inputs and 4.1 requirements.
+        var requirementByID: [String: Document] = [:]
+        for document in requirements { requirementByID[document.id] = document }
+        var requiresOf: [String: [String]] = [:]
+        for edge in requires { requiresOf[edge.from, default: []].append(edge.to) }
+        var schedulerOf: [String: [String]] = [:]
+        for edge in scheduledBys { schedulerOf[edge.from, default: []].append(edge.to) }
+
+        let active = jobs.filter { $0["status"] != "disabled" }
+        let needsAutoSelection = active.contains { (schedulerOf[$0.id] ?? []).isEmpty }
+        var walltimes: [String: Double] = [:]
+        if needsAutoSelection {
+            for scheduler in schedulers where scheduler.id.hasPrefix("slurm_schedulers__") {
+                walltimes[scheduler.id] = try SlurmWalltime.seconds(scheduler["walltime"]?.stringValue)
+            }
+        }
+
+        // 4.3 step 3: blocked = reachable in one or more steps from a job that is not done.
+        var blocked = Set<String>()
+        var queue: [String] = []
+        for job in jobs where job["status"] != "done" {
+            for dependent in dependents[job.id] ?? [] where jobIDs.contains(dependent) && blocked.insert(dependent).inserted {
+                queue.append(dependent)
+            }
+        }
+        var index = 0
+        while index < queue.count {
+            let current = queue[index]
+            index += 1
+            for dependent in dependents[current] ?? [] where jobIDs.contains(dependent) && blocked.insert(dependent).inserted {
+                queue.append(dependent)
+            }
+        }
+
+        for job in active {
+            let required = (requiresOf[job.id] ?? [])
+            guard required.count <= 1, (schedulerOf[job.id] ?? []).count <= 1 else { throw ServiceError.internalError }
+            let rr = required.first.flatMap { requirementByID[$0]?.body } ?? ResourceRequirementsLookup.defaults
+            let memory = try MemorySize.bytes(rr["memory"]?.stringValue ?? "")
+            let runtime = try ISODuration.seconds(rr["runtime"]?.stringValue ?? "")
+            let scheduler: String
+            if let bound = schedulerOf[job.id]?.first {
+                scheduler = bound
+            } else if schedulers.count == 1 {
+                let only = schedulers[0]
+                if let walltime = walltimes[only.id] {
+                    scheduler = runtime <= walltime ? only.id : ""
+                } else {
+                    scheduler = only.id
+                }
+            } else {
+                scheduler = ""
+            }
+            var cache = job["internal"]?.objectValue ?? Schemas.defaultJobInternal
+            cache["memory_bytes"] = .int(memory)
+            cache["num_cpus"] = rr["num_cpus"] ?? 1
+            cache["num_gpus"] = cache["num_gpus"] ?? 0
+            cache["runtime_seconds"] = .double(runtime)
+            cache["num_nodes"] = rr["num_nodes"] ?? 1
+            cache["scheduler_config_id"] = .string(scheduler)
+            let status: String =
+                blocked.contains(job.id) ? "blocked" : (job["status"] == "done" ? "done" : "ready")
+            var body = job.body
+            body["internal"] = .object(cache)
+            body["status"] = .string(status)
+            if body != job.body {
+                changedJobs.append(DocumentReplacement(key: job.key, body: body, expectedRev: job.rev))
+            }
+        }
+    }
+}

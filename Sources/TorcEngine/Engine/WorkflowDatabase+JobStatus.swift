@@ -1,0 +1,122 @@
+import TorcCore
+
+/// The job engine routes: complete_job and manage_status_change (RW 2).
+/// The revision check, the writes and the processing of dependents form one
+/// transaction of the workflow, so concurrent completions neither double-write
+/// a dependent nor lose its wake-up.
+extension WorkflowDatabase {
+    /// `POST /workflows/{W}/jobs/complete_job/{K}/{status}/{rev}`.
+    public func completeJob(
+        workflow: String, key: String, status: String, rev: String, body: JSONValue?
+    ) async throws -> JSONValue {
+        let result = DocumentSchema.storable(try Schemas.result.validateBody(body))
+        return try await write(workflow: WorkflowLookup.key(workflow)) { writer in
+            let w = try WorkflowLookup.require(writer, workflow).key
+            guard JobStatus.complete.contains(status) else {
+                throw ServiceError.badRequest("status=\(status) does not indicate completion")
+            }
+            let job = try Self.requireJob(writer, workflow: w, key: key)
+            guard job.rev == rev else {
+                throw ServiceError.conflict("Revision conflict for \(job.id): _rev=\(job.rev)")
+            }
+            let stored = try writer.insert([result], into: CollectionName(.results, workflow: w))[0]
+            _ = try writer.insert(
+                [["_from": .string(job.id), "_to": .string(stored.id)]], into: CollectionName(.returned, workflow: w))
+            let old = job["status"]?.stringValue ?? ""
+            guard old != status else { return JobView.api(job) }
+            let jobs = CollectionName(.jobs, workflow: w)
+            let updated = try JobWrites.setStatus(writer, jobs, [job], to: status)[0]
+            if !JobStatus.complete.contains(old) {
+                try CompletionProcessing.run(writer, workflow: w, completed: updated)
+            }
+            return JobView.api(updated)
+        }
+    }
+
+    /// `PUT /workflows/{W}/jobs/manage_status_change/{K}/{status}/{rev}`.
+    public func manageStatusChange(workflow: String, key: String, status: String, rev: String) async throws -> JSONValue {
+        try await write(workflow: WorkflowLookup.key(workflow)) { writer in
+            let w = try WorkflowLookup.require(writer, workflow).key
+            guard !JobStatus.complete.contains(status) else {
+                throw ServiceError.badRequest("status=\(status) indicates completion. Post complete_job status instead.")
+            }
+            guard JobStatus.all.contains(status) else { throw ServiceError.badRequest("Invalid job status: \(status)") }
+            let job = try Self.requireJob(writer, workflow: w, key: key)
+            guard job.rev == rev else {
+                throw ServiceError.badRequest("Revision conflict for \(job.id): _rev=\(job.rev)")
+            }
+            let old = job["status"]?.stringValue ?? ""
+            guard old != status else { return JobView.api(job) }
+            let updated = try JobWrites.setStatus(writer, CollectionName(.jobs, workflow: w), [job], to: status)[0]
+            if JobStatus.complete.contains(old) && status == JobStatus.uninitialized.rawValue {
+                try CompletionProcessing.reverse(writer, workflow: w, from: updated)
+            }
+            return JobView.api(updated)
+        }
+    }
+}
+
+/// Unblocking and cancelling dependents (RW 4.6, 4.9) and completion reversal (4.8).
+enum CompletionProcessing {
+    /// Decides the `blocked` dependents of a job that just became complete,
+    /// recursively for every dependent this cancels.
+    static func run(_ writer: any StoreWriter, workflow w: String, completed: Document) throws {
+        let jobs = CollectionName(.jobs, workflow: w)
+        let blocks = CollectionName(.blocks, workflow: w)
+        var pending = [completed]
+        var decided = Set<String>()
+        while let job = pending.popLast() {
+            let dependentIDs = unique(try writer.edges(in: blocks, from: [job.id]).map(\.to))
+            let dependents = try GraphTraversal.resolve(writer, dependentIDs).filter {
+                $0["status"] == "blocked" && !decided.contains($0.id)
+            }
+            for dependent in dependents {
+                let blockers = try GraphTraversal.resolve(
+                    writer, unique(try writer.edges(in: blocks, to: [dependent.id]).map(\.from)))
+                guard blockers.allSatisfy({ JobStatus.complete.contains($0["status"]?.stringValue ?? "") }) else {
+                    continue
+                }
+                decided.insert(dependent.id)
+                let cancel = try dependent["cancel_on_blocking_job_failure"] != .bool(false)
+                    && anyFailed(writer, workflow: w, blockers)
+                let updated = try JobWrites.setStatus(writer, jobs, [dependent], to: cancel ? "canceled" : "ready")
+                if cancel, let canceled = updated.first { pending.append(canceled) }
+            }
+        }
+    }
+
+    /// Whether any of the jobs failed: no result at all, or a latest result with a non-zero return code.
+    static func anyFailed(_ reader: any StoreReader, workflow w: String, _ jobs: [Document]) throws -> Bool {
+        let edges = try reader.edges(in: CollectionName(.returned, workflow: w), from: jobs.map(\.id))
+        var resultsOf: [String: [String]] = [:]
+        for edge in edges { resultsOf[edge.from, default: []].append(edge.to) }
+        var byID: [String: Document] = [:]
+        for result in try GraphTraversal.resolve(reader, unique(edges.map(\.to))) { byID[result.id] = result }
+        return jobs.contains { job in
+            let results = (resultsOf[job.id] ?? []).compactMap { byID[$0] }
+            guard let latest = LatestResult.pick(results) else { return true }
+            return (latest["return_code"]?.doubleValue ?? 0) != 0
+        }
+    }
+
+    /// Resets every job downstream of `origin` (breadth-first over `blocks`
+    /// edges, each once, not `origin` itself) to `uninitialized`.
+    static func reverse(_ writer: any StoreWriter, workflow w: String, from origin: Document) throws {
+        let blocks = CollectionName(.blocks, workflow: w)
+        var visited: Set<String> = [origin.id]
+        var frontier = [origin.id]
+        var downstream: [String] = []
+        while !frontier.isEmpty {
+            let next = unique(try writer.edges(in: blocks, from: frontier).map(\.to)).filter { visited.insert($0).inserted }
+            downstream += next
+            frontier = next
+        }
+        let jobs = try GraphTraversal.resolve(writer, downstream).filter { $0.id.hasPrefix("jobs__\(w)/") }
+        try JobWrites.setStatus(writer, CollectionName(.jobs, workflow: w), jobs, to: "uninitialized")
+    }
+
+    static func unique(_ handles: [String]) -> [String] {
+        var seen = Set<String>()
+        return handles.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,152 @@
+import TorcCore
+
+/// Workflow-level state routes: is_complete, ready_job_requirements, cancel,
+/// reset_status (RW 1.1, 1.2, 1.5, 1.6).
+extension WorkflowDatabase {
+    /// `GET /workflows/is_complete/{K}`: complete when no job is outside FINISHED.
+    /// Reads one snapshot and stops at the first unfinished job.
+    public func isComplete(key: String) async throws -> JSONValue {
+        try await read { reader in
+            let workflow = try WorkflowLookup.require(reader, key)
+            let status = try WorkflowRecords.status(reader, workflow: workflow)
+            let unfinished = try reader.find(
+                DocumentQuery(
+                    CollectionName(.jobs, workflow: workflow.key),
+                    filters: [FieldPredicate(["status"], .noneOf, .array(JobStatus.finished.sorted().map { .string($0) }))],
+                    limit: 1))
+            return [
+                "is_canceled": .bool(status["is_canceled"]?.boolValue ?? false),
+                "is_complete": .bool(unfinished.documents.isEmpty),
+            ]
+        }
+    }
+
+    /// `GET /workflows/ready_job_requirements/{K}`: what the ready jobs need,
+    /// from their live requirements documents.
+    public func readyJobRequirements(key: String, query: QueryParameters) async throws -> JSONValue {
+        let schedulerFilter = query["scheduler_config_id"]
+        return try await read { reader in
+            let w = try WorkflowLookup.require(reader, key).key
+            var filters: [FieldPredicate] = [.equal("status", "ready")]
+            if let schedulerFilter {
+                filters.append(FieldPredicate(["internal", "scheduler_config_id"], .equal, .string(schedulerFilter)))
+            }
+            let jobs = try reader.find(DocumentQuery(CollectionName(.jobs, workflow: w), filters: filters)).documents
+            let requirements = try RequirementsIndex(reader, workflow: w, jobs: jobs)
+            var cpus: Int64 = 0
+            var gpus: Int64 = 0
+            var memory = 0.0
+            var maxMemory = 0.0
+            var maxNodes: Int64 = 0
+            var maxRuntime = -Double.infinity
+            var maxRuntimeText = ""
+            for job in jobs {
+                let rr = try requirements.requirements(of: job)
+                cpus += rr["num_cpus"]?.intValue ?? 0
+                gpus += rr["num_gpus"]?.intValue ?? 0
+                let bytes = Double(try MemorySize.bytes(rr["memory"]?.stringValue ?? ""))
+                memory += bytes
+                maxMemory = max(maxMemory, bytes)
+                maxNodes = max(maxNodes, rr["num_nodes"]?.intValue ?? 0)
+                let runtimeText = rr["runtime"]?.stringValue ?? ""
+                let runtime = try ISODuration.seconds(runtimeText)
+                if runtime > maxRuntime {
+                    maxRuntime = runtime
+                    maxRuntimeText = runtimeText
+                }
+            }
+            let gib = 1_073_741_824.0
+            return [
+                "num_jobs": .int(Int64(jobs.count)), "num_cpus": .int(cpus), "num_gpus": .int(gpus),
+                "memory_gb": .double(memory / gib), "max_memory_gb": .double(maxMemory / gib),
+                "max_num_nodes": .int(maxNodes), "max_runtime": .string(maxRuntimeText),
+            ]
+        }
+    }
+
+    /// `PUT /workflows/cancel/{K}`: flags the workflow canceled and cancels
+    /// every submitted or pending job, in one transaction serialised with hand-outs.
+    public func cancelWorkflow(key: String) async throws -> JSONValue {
+        try await write(workflow: WorkflowLookup.key(key)) { writer in
+            let workflow = try WorkflowLookup.require(writer, key)
+            var status = try WorkflowRecords.status(writer, workflow: workflow)
+            if status["is_canceled"] != .bool(true) {
+                status["is_canceled"] = true
+                _ = try writer.replace(
+                    [DocumentReplacement(key: status.key, body: status.body, expectedRev: status.rev)],
+                    in: .workflowStatuses)
+            }
+            let jobs = CollectionName(.jobs, workflow: workflow.key)
+            let running = try writer.find(
+                DocumentQuery(jobs, filters: [FieldPredicate(["status"], .oneOf, ["submitted", "submitted_pending"])]))
+            try JobWrites.setStatus(writer, jobs, running.documents, to: "canceled")
+            return ["message": "Canceled workflow"]
+        }
+    }
+
+    /// `POST /workflows/reset_status/{K}`: every job back to `uninitialized`,
+    /// the status document back to its initial flags (`run_id` kept).
+    public func resetStatus(key: String) async throws -> JSONValue {
+        try await write(workflow: WorkflowLookup.key(key)) { writer in
+            let workflow = try WorkflowLookup.require(writer, key)
+            let jobs = CollectionName(.jobs, workflow: workflow.key)
+            let all = try writer.find(DocumentQuery(jobs)).documents
+            try JobWrites.setStatus(writer, jobs, all, to: "uninitialized", onlyChanged: false)
+            var status = try WorkflowRecords.status(writer, workflow: workflow)
+            status["is_canceled"] = false
+            status["scheduled_compute_node_ids"] = []
+            status["auto_tune_status"] = ["enabled": true, "job_keys": []]
+            _ = try writer.replace(
+                [DocumentReplacement(key: status.key, body: status.body, expectedRev: status.rev)], in: .workflowStatuses)
+            return ["message": "Reset job status to uninitialized"]
+        }
+    }
+}
+
+/// Bulk job status writes.
+enum JobWrites {
+    /// Writes `status` on the jobs (one bulk replace, each conditional on the
+    /// revision just read). With `onlyChanged`, jobs already in that status are not written.
+    @discardableResult
+    static func setStatus(
+        _ writer: any StoreWriter, _ collection: CollectionName, _ jobs: [Document], to status: String,
+        onlyChanged: Bool = true
+    ) throws -> [Document] {
+        let replacements = jobs.compactMap { job -> DocumentReplacement? in
+            if onlyChanged && job["status"] == .string(status) { return nil }
+            var body = job.body
+            body["status"] = .string(status)
+            return DocumentReplacement(key: job.key, body: body, expectedRev: job.rev)
+        }
+        guard !replacements.isEmpty else { return [] }
+        return try writer.replace(replacements, in: collection)
+    }
+}
+
+/// The resource requirements of many jobs, read with one edge query and one
+/// document read (RW 4.1).
+struct RequirementsIndex {
+    private var byJob: [String: [String]] = [:]
+    private var documents: [String: Document] = [:]
+
+    init(_ reader: any StoreReader, workflow: String, jobs: [Document]) throws {
+        guard !jobs.isEmpty else { return }
+        let edges = try reader.edges(in: CollectionName(.requires, workflow: workflow), from: jobs.map(\.id))
+        for edge in edges { byJob[edge.from, default: []].append(edge.to) }
+        for document in try GraphTraversal.resolve(reader, Array(Set(edges.map(\.to)))) {
+            documents[document.id] = document
+        }
+    }
+
+    /// The job's requirements document body, or the defaults; 500 for several edges.
+    func requirements(of job: Document) throws -> JSONObject {
+        try document(of: job)?.body ?? ResourceRequirementsLookup.defaults
+    }
+
+    /// The job's requirements document, `nil` for none.
+    func document(of job: Document) throws -> Document? {
+        let targets = (byJob[job.id] ?? []).compactMap { documents[$0] }
+        guard targets.count <= 1 else { throw ServiceError.internalError }
+        return targets.first
+    }
+}
