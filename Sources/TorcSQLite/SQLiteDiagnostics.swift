@@ -1,0 +1,32 @@
+import GRDB
+import TorcCore
+
+/// Query plans of the store's hot statements, so tests can check that every
+/// lookup a route makes is served by an index.
+public enum SQLiteDiagnostics {
+    /// `EXPLAIN QUERY PLAN` output for each hot query, on a fresh in-memory database.
+    public static func queryPlans() throws -> [(query: String, plan: String)] {
+        let queue = try DatabaseQueue()
+        return try queue.write { db in
+            try SQLiteSchema.migrate(db)
+            let (status, statusArguments) = try SQLitePredicates.clause([.equal("status", "ready")])
+            let (oneOf, oneOfArguments) = try SQLitePredicates.clause([FieldPredicate(["status"], .oneOf, ["a", "b"])])
+            let queries: [(String, [any DatabaseValueConvertible])] = [
+                ("SELECT body FROM documents WHERE cid = ? AND key = ?", [1, "k"]),
+                ("SELECT seq, body FROM documents WHERE cid = ?\(status) ORDER BY seq LIMIT 10", [1] + statusArguments),
+                ("SELECT seq, body FROM documents WHERE cid = ?\(oneOf) ORDER BY seq", [1] + oneOfArguments),
+                ("SELECT seq, body FROM documents WHERE cid = ? AND from_id IN (?, ?)", [1, "a/1", "a/2"]),
+                ("SELECT seq, body FROM documents WHERE cid = ? AND to_id IN (?)", [1, "a/1"]),
+                ("SELECT seq, body FROM documents WHERE cid = ? ORDER BY seq LIMIT 10", [1]),
+                (
+                    "SELECT seq FROM documents WHERE cid = ? AND ((from_id >= ? AND from_id < ?) OR (to_id >= ? AND to_id < ?))",
+                    [1, "a/", "a0", "a/", "a0"]
+                ),
+            ]
+            return try queries.map { sql, arguments in
+                let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments))
+                return (sql, rows.map { $0["detail"] as String? ?? "" }.joined(separator: "\n"))
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import TorcCore
+import TorcSQLite
+import TorcTestSupport
+
+/// The store-conformance suite against the embedded store, in memory and on disk.
+@Suite("SQLite store conformance")
+struct SQLiteConformanceTests {
+    static let memory = SQLiteStoreProvider.inMemory()
+    static let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torc-sqlite-\(UUID())").path
+
+    @Test("in memory", arguments: StoreConformance.checks)
+    func inMemory(check: StoreConformanceCheck) async throws {
+        try await check.run(try await Self.memory.store(forDatabase: "conformance"))
+    }
+
+    @Test("in a file", arguments: StoreConformance.checks)
+    func onDisk(check: StoreConformanceCheck) async throws {
+        let provider = try SQLiteStoreProvider(directory: Self.directory)
+        try await check.run(try await provider.store(forDatabase: "conformance"))
+    }
+}
+
+@Suite("SQLite files")
+struct SQLiteFileTests {
+    func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("torc-sqlite-\(UUID())").path
+    }
+
+    @Test("data persists across reopening, one file per database")
+    func persistence() async throws {
+        let directory = temporaryDirectory()
+        let jobs = CollectionName("jobs__1")
+        do {
+            let provider = try SQLiteStoreProvider(directory: directory)
+            let store = try await provider.store(forDatabase: "first")
+            try await store.write(.workflow("1")) { writer in
+                try writer.createCollections([jobs])
+                _ = try writer.insert([["command": "persisted", "f": 1.0]], into: jobs)
+            }
+            await provider.shutdown()
+        }
+        let provider = try SQLiteStoreProvider(directory: directory)
+        let store = try await provider.store(forDatabase: "first")
+        let found = try await store.read { try $0.find(DocumentQuery(jobs)) }.documents
+        #expect(found.map { $0["command"] } == ["persisted"])
+        #expect(found.first?["f"] == .double(1.0))
+        let generated = try await store.write(.workflow("1")) { try $0.insert([["command": "next"]], into: jobs) }
+        #expect((Int(generated[0].key) ?? 0) > (Int(found[0].key) ?? 0), "the key counter survives a restart")
+        let other = try await provider.store(forDatabase: "second")
+        #expect(try await other.read { try $0.collectionExists(jobs) } == false)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(files.contains("first.sqlite") && files.contains("second.sqlite"))
+        await provider.shutdown()
+    }
+
+    @Test("a database name can never leave the directory")
+    func names() async throws {
+        let provider = try SQLiteStoreProvider(directory: temporaryDirectory())
+        for name in ["../x", "a/b", "", ".hidden", "x y"] {
+            await #expect(throws: StoreError.self) { _ = try await provider.store(forDatabase: name) }
+        }
+    }
+
+    @Test("status, key and edge lookups use indexes")
+    func queryPlans() async throws {
+        let plans = try SQLiteDiagnostics.queryPlans()
+        for (query, plan) in plans {
+            #expect(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX"), "\(query): \(plan)")
+            #expect(!plan.contains("SCAN documents\n") && !plan.hasSuffix("SCAN documents"), "\(query): \(plan)")
+        }
+    }
+}
