@@ -1,4 +1,5 @@
 import Logging
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -43,11 +44,15 @@ struct APIClient: Sendable {
 
     /// Runs `body` against a new service instance.
     static func withService(
-        maxBodySize: Int = ServiceConfiguration.defaultMaxBodySize,
+        maxBodySize: Int = ServiceConfiguration.defaultMaxBodySize, onDisk: Bool = false,
         _ body: @escaping @Sendable (APIClient) async throws -> Void
     ) async throws {
         let configuration = ServiceConfiguration(port: 0, store: .memory, maxBodySize: maxBodySize, logLevel: .warning)
-        let app = buildApplication(configuration: configuration, provider: SQLiteStoreProvider.inMemory())
+        let provider: any StoreProvider =
+            onDisk
+            ? try SQLiteStoreProvider(directory: FileManager.default.temporaryDirectory.appendingPathComponent("torc-\(UUID())").path)
+            : SQLiteStoreProvider.inMemory()
+        let app = buildApplication(configuration: configuration, provider: provider)
         try await app.test(.router) { client in
             try await body(APIClient(client: client))
         }
