@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: Swift tests (every module, both route families, the
 # store-conformance suite), the generated Python client against a real server,
-# and the checks that generated files are up to date.
+# schemathesis against the spec, and the checks that generated files are up to date.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
@@ -20,6 +20,18 @@ GENERATOR_VENV="$work/generator" clients/python/check_generated.sh
 echo "== Swift tests"
 swift build --build-tests
 swift test --skip-build
+
+echo "== schemathesis against the server and openapi/torc-service.yaml"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+.build/debug/torc-service --port "$port" --store memory --log-level warning > "$work/fuzz-server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 100); do
+    (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+done
+VENV="$work/fuzz" clients/python/fuzz.sh "http://127.0.0.1:$port/_db/fuzz/torc-service"
+kill $server
 
 echo "== Python client against the server"
 VENV="$work/venv" TORC_SERVICE_BIN="$root/.build/debug/torc-service" clients/python/run_tests.sh -q

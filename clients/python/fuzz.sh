@@ -6,7 +6,9 @@
 #   e.g. clients/python/fuzz.sh http://127.0.0.1:8080/_db/test-workflows/torc-service
 #
 # Bounded and reproducible: fixed seed, at most $MAX_EXAMPLES (default 20)
-# examples per operation. Installs schemathesis into $VENV (default: a cached
+# examples per operation. The four legacy /workflow_config operations are left
+# out: the contract keeps them answering 500 (routes-crud.md 7).
+# Installs schemathesis into $VENV (default: a cached
 # venv under ${XDG_CACHE_HOME:-~/.cache}). Send it only to a server on this
 # machine: it creates and deletes data.
 set -euo pipefail
@@ -19,7 +21,8 @@ SCHEMATHESIS_VERSION=${SCHEMATHESIS_VERSION:-3.39.16}
 venv=${VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/torc-schemathesis-$SCHEMATHESIS_VERSION}
 [[ -x "$venv/bin/schemathesis" ]] || {
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    # hypothesis releases after 6.129 changed internals this schemathesis relies on.
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" "hypothesis<6.130"
 }
 
 exec "$venv/bin/schemathesis" run "$ROOT/openapi/torc-service.yaml" \
@@ -29,4 +32,8 @@ exec "$venv/bin/schemathesis" run "$ROOT/openapi/torc-service.yaml" \
     --hypothesis-max-examples="${MAX_EXAMPLES:-20}" \
     --hypothesis-derandomize \
     --request-timeout=10000 \
+    --exclude-operation-id=get_workflow_config \
+    --exclude-operation-id=post_workflow_config \
+    --exclude-operation-id=put_workflow_config_key \
+    --exclude-operation-id=put_workflow_config_reset \
     "$@"

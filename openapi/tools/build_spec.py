@@ -75,12 +75,12 @@ def envelope(item_schema, desc):
         "required": ["items", "skip", "limit", "max_limit", "count", "total_count", "has_more"],
         "properties": {
             "items": {"type": "array", "items": item_schema},
-            "skip": s("integer", "The `skip` query parameter as received (default 0)."),
+            "skip": s("number", "The `skip` query parameter as received (default 0); integral values are sent as integers."),
             "max_limit": s("integer", "Largest page size the server returns (1000)."),
             "count": s("integer", "Number of entries in `items`."),
             "total_count": s("integer", "Number of documents matching the request (filters applied)."),
             "has_more": s("boolean", "True when more matching documents follow: `skip + count < total_count`."),
-            "limit": s("integer", "Effective page size: the `limit` query parameter clamped to `max_limit` (default 1000)."),
+            "limit": s("number", "Effective page size: the `limit` query parameter as received, clamped to `max_limit` (default 1000); integral values are sent as integers."),
         },
     }
 

@@ -19,8 +19,8 @@ public struct Paging: Sendable {
 
     /// Reads `skip` and `limit`: numbers (any JSON-style number), defaults 0 and 1000.
     public static func parse(_ query: QueryParameters) throws(ServiceError) -> Paging {
-        let skipValue = try QueryNumber.parse(query, "skip") ?? .int(0)
-        let limitValue = try QueryNumber.parse(query, "limit") ?? .int(Int64(maxLimit))
+        let skipValue = try QueryNumber.parse(query, "skip").map(integralAsInteger) ?? .int(0)
+        let limitValue = try QueryNumber.parse(query, "limit").map(integralAsInteger) ?? .int(Int64(maxLimit))
         let limitNumber = limitValue.doubleValue ?? Double(maxLimit)
         if limitNumber < 0 {
             throw ServiceError(
@@ -34,6 +34,12 @@ public struct Paging: Sendable {
             limit: Int(min(limitNumber, Double(maxLimit))),
             skipEcho: skipValue,
             limitEcho: effectiveLimit)
+    }
+
+    /// Numbers are echoed as the original's JavaScript did: `0.0` as `0`, `1.5` as `1.5`.
+    static func integralAsInteger(_ value: JSONValue) -> JSONValue {
+        if case .double(let d) = value, d.rounded() == d, abs(d) < 9e15 { return .int(Int64(d)) }
+        return value
     }
 
     /// The list envelope `{items, skip, limit, max_limit, count, total_count, has_more}`.

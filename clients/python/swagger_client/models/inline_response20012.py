@@ -37,12 +37,12 @@ class InlineResponse20012(object):
     """
     openapi_types = {
         'items': 'list[StatusRevModel]',
-        'skip': 'int',
+        'skip': 'float',
         'max_limit': 'int',
         'count': 'int',
         'total_count': 'int',
         'has_more': 'bool',
-        'limit': 'int'
+        'limit': 'float'
     }
 
     attribute_map = {
@@ -105,10 +105,10 @@ class InlineResponse20012(object):
     def skip(self):
         """Gets the skip of this InlineResponse20012.  # noqa: E501
 
-        The `skip` query parameter as received (default 0).  # noqa: E501
+        The `skip` query parameter as received (default 0); integral values are sent as integers.  # noqa: E501
 
         :return: The skip of this InlineResponse20012.  # noqa: E501
-        :rtype: int
+        :rtype: float
         """
         return self._skip
 
@@ -116,10 +116,10 @@ class InlineResponse20012(object):
     def skip(self, skip):
         """Sets the skip of this InlineResponse20012.
 
-        The `skip` query parameter as received (default 0).  # noqa: E501
+        The `skip` query parameter as received (default 0); integral values are sent as integers.  # noqa: E501
 
         :param skip: The skip of this InlineResponse20012.  # noqa: E501
-        :type skip: int
+        :type skip: float
         """
         if self.local_vars_configuration.client_side_validation and skip is None:  # noqa: E501
             raise ValueError("Invalid value for `skip`, must not be `None`")  # noqa: E501
@@ -230,10 +230,10 @@ class InlineResponse20012(object):
     def limit(self):
         """Gets the limit of this InlineResponse20012.  # noqa: E501
 
-        Effective page size: the `limit` query parameter clamped to `max_limit` (default 1000).  # noqa: E501
+        Effective page size: the `limit` query parameter as received, clamped to `max_limit` (default 1000); integral values are sent as integers.  # noqa: E501
 
         :return: The limit of this InlineResponse20012.  # noqa: E501
-        :rtype: int
+        :rtype: float
         """
         return self._limit
 
@@ -241,10 +241,10 @@ class InlineResponse20012(object):
     def limit(self, limit):
         """Sets the limit of this InlineResponse20012.
 
-        Effective page size: the `limit` query parameter clamped to `max_limit` (default 1000).  # noqa: E501
+        Effective page size: the `limit` query parameter as received, clamped to `max_limit` (default 1000); integral values are sent as integers.  # noqa: E501
 
         :param limit: The limit of this InlineResponse20012.  # noqa: E501
-        :type limit: int
+        :type limit: float
         """
         if self.local_vars_configuration.client_side_validation and limit is None:  # noqa: E501
             raise ValueError("Invalid value for `limit`, must not be `None`")  # noqa: E501
