@@ -13,7 +13,7 @@ struct FailureTests {
             Issue.record("expected connectionFailed, got \(result)")
             return
         }
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(5), "no hang")
     }
 
     @Test("the total timeout stops a slow response")
@@ -25,7 +25,7 @@ struct FailureTests {
             return
         }
         #expect(elapsed >= .milliseconds(450))
-        #expect(elapsed < .milliseconds(1500))
+        #expect(elapsed < .milliseconds(2800), "ended by the timeout, not by the 3 s answer")
     }
 
     @Test("a per-request timeout overrides the client's, also when blocking")
@@ -39,7 +39,7 @@ struct FailureTests {
             Issue.record("expected timedOut, got \(result)")
             return
         }
-        #expect(elapsed < .milliseconds(1300))
+        #expect(elapsed < .milliseconds(2800), "ended by the timeout, not by the 3 s answer")
     }
 
     @Test("cancelling the task aborts the transfer")
@@ -56,13 +56,13 @@ struct FailureTests {
             return
         }
         #expect(error is CancellationError)
-        #expect(elapsed < .milliseconds(2500))
+        #expect(elapsed < .milliseconds(3800), "ended by the cancellation, not by the 4 s answer")
     }
 
     @Test("a task cancelled while queued for a connection stops waiting")
     func cancellationWhileQueued() async throws {
         let client = makeClient { $0.maxConnections = 1 }
-        let busy = Task { try await client.execute(HTTPRequest(url: url("/slow?ms=1500"))) }
+        let busy = Task { try await client.execute(HTTPRequest(url: url("/slow?ms=3000"))) }
         try await Task.sleep(for: .milliseconds(100))
         let (result, elapsed) = await timed {
             let queued = Task { try await client.execute(HTTPRequest(url: url("/echo"))) }
@@ -75,7 +75,7 @@ struct FailureTests {
             return
         }
         #expect(error is CancellationError)
-        #expect(elapsed < .milliseconds(1000))
+        #expect(elapsed < .milliseconds(2500), "left the queue before the busy transfer ended")
         // The pool still works after the cancelled waiter left the queue.
         #expect(try await busy.value.text == "slow")
         #expect(try await client.execute(HTTPRequest(url: url("/echo"))).status == 200)

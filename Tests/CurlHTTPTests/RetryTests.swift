@@ -78,6 +78,6 @@ struct RetryTests {
         }
         // Two backoffs (10 ms, 20 ms) happened, and it still failed fast.
         #expect(elapsed >= .milliseconds(30))
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(5), "no hang")
     }
 }

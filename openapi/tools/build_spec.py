@@ -434,6 +434,7 @@ ERR_TEXT = {
     "400": "Invalid request body or query parameter, failed check, or database error (`errorNum` = database error number).",
     "404": "Workflow or document not found.",
     "409": "Revision conflict: `_rev` differs from the stored revision.",
+    "413": "The request body is larger than the server's limit (`--max-body-size`).",
     "500": "Unexpected server error.",
 }
 
@@ -484,6 +485,9 @@ def op(op_id, summary, description, params, ok_schema, ok_desc, errors, body=Non
         rb["required"] = body_required
         o["requestBody"] = rb
     o["responses"] = responses(ok_schema, ok_desc, errors)
+    if body is not None and body_desc != NO_BODY_DESC:
+        o["responses"]["413"] = {"$ref": "#/components/responses/Error413"}
+        o["responses"] = dict(sorted(o["responses"].items()))
     if body is not None:
         o["x-codegen-request-body-name"] = "body"
     return o

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Testing
 import TorcCore
 import TorcServer
 import TorcSQLite
@@ -64,13 +65,22 @@ struct APIClient: Sendable {
     {
         let uri = absolute ? path : base + path
         let buffer = body.map { ByteBuffer(string: $0) }
-        return try await client.execute(
+        let response = try await client.execute(
             uri: uri, method: method, headers: [.contentType: "application/json"], body: buffer
         ) { response in
             let bytes = Array(response.body.readableBytesView)
             let json = bytes.isEmpty ? JSONValue.null : ((try? JSONParser.parse(bytes)) ?? .string("<invalid json>"))
             return APIResponse(status: Int(response.status.code), json: json, headers: response.headers)
         }
+        // Every answer must match what openapi/torc-service.yaml documents for it.
+        if !absolute, response.headers[.contentType]?.hasPrefix("application/json") == true {
+            for problem in ResponseSchemaValidator.shared.problems(
+                method: method.rawValue, path: path, status: response.status, body: response.json)
+            {
+                Issue.record("response does not match the spec: \(problem)")
+            }
+        }
+        return response
     }
 
     /// Sends a JSON body.

@@ -38,11 +38,20 @@ struct JobRunner: Sendable {
             [
                 "job_key": .string(key), "job_name": .string(name), "run_id": body["run_id"] ?? 1,
                 "return_code": .int(code), "exec_time_minutes": 0.01,
-                "completion_time": .string("2023-04-13T10:20:30.\(String(format: "%06d", Int.random(in: 0..<1_000_000)))"),
+                "completion_time": .string(Self.now()),
                 "status": "done",
             ])
         guard done.status == 200 else { throw RunnerError("complete: \(done.json)") }
         return done.json
+    }
+
+    /// The current time as the job runner writes it (`2023-04-13T10:20:30.123456`).
+    static func now() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS"
+        return formatter.string(from: Date())
     }
 
     /// Loops until the workflow is complete; returns the keys it ran.

@@ -170,6 +170,7 @@ class DefaultApi(object):
             200: "WorkflowsKeyModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -324,6 +325,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -489,6 +491,7 @@ class DefaultApi(object):
             200: "AwsSchedulersKeyModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -643,6 +646,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -808,6 +812,7 @@ class DefaultApi(object):
             200: "InlineResponse2004",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -962,6 +967,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -1127,6 +1133,7 @@ class DefaultApi(object):
             200: "InlineResponse2002",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -1292,6 +1299,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -1468,6 +1476,7 @@ class DefaultApi(object):
             200: "EdgesNameModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -1622,6 +1631,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -1787,6 +1797,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -1941,6 +1952,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -2106,6 +2118,7 @@ class DefaultApi(object):
             200: "FilesKeyModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -2260,6 +2273,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -2425,6 +2439,7 @@ class DefaultApi(object):
             200: "JobProcessStatsKeyModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -2579,6 +2594,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -2744,6 +2760,7 @@ class DefaultApi(object):
             200: "InlineResponse2008",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -2898,6 +2915,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -3063,6 +3081,7 @@ class DefaultApi(object):
             200: "LocalSchedulersKeyModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -3217,6 +3236,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -3382,6 +3402,7 @@ class DefaultApi(object):
             200: "ResourceRequirementsKeyModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -3536,6 +3557,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -3701,6 +3723,7 @@ class DefaultApi(object):
             200: "ResultsKeyModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -3855,6 +3878,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -4020,6 +4044,7 @@ class DefaultApi(object):
             200: "ScheduledComputeNodesKeyModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -4174,6 +4199,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -4339,6 +4365,7 @@ class DefaultApi(object):
             200: "SlurmSchedulersKeyModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -4493,6 +4520,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -4658,6 +4686,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -12814,6 +12843,7 @@ class DefaultApi(object):
         response_types_map = {
             200: "InlineResponse20018",
             400: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -12960,6 +12990,7 @@ class DefaultApi(object):
         response_types_map = {
             200: "InlineResponse20019",
             400: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -13106,6 +13137,7 @@ class DefaultApi(object):
         response_types_map = {
             200: "WorkflowsModel",
             400: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -13579,6 +13611,7 @@ class DefaultApi(object):
             200: "InlineResponse20024",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -14044,6 +14077,7 @@ class DefaultApi(object):
             200: "WorkflowAwsSchedulersModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -14202,6 +14236,7 @@ class DefaultApi(object):
             200: "InlineResponse2004",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -14360,6 +14395,7 @@ class DefaultApi(object):
             200: "InlineResponse2002",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -14529,6 +14565,7 @@ class DefaultApi(object):
             200: "EdgesNameModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -14687,6 +14724,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -14845,6 +14883,7 @@ class DefaultApi(object):
             200: "WorkflowFilesModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -15003,6 +15042,7 @@ class DefaultApi(object):
             200: "WorkflowJobProcessStatsModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -15161,6 +15201,7 @@ class DefaultApi(object):
             200: "InlineResponse2008",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -15319,6 +15360,7 @@ class DefaultApi(object):
             200: "InlineResponse2008",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -15511,6 +15553,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -15680,6 +15723,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -15838,6 +15882,7 @@ class DefaultApi(object):
             200: "WorkflowLocalSchedulersModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -15996,6 +16041,7 @@ class DefaultApi(object):
             200: "WorkflowResourceRequirementsModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -16154,6 +16200,7 @@ class DefaultApi(object):
             200: "WorkflowResultsModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -16312,6 +16359,7 @@ class DefaultApi(object):
             200: "WorkflowScheduledComputeNodesModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -16470,6 +16518,7 @@ class DefaultApi(object):
             200: "WorkflowSlurmSchedulersModel",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -16628,6 +16677,7 @@ class DefaultApi(object):
             200: "dict(str, object)",
             400: "ErrorResponse",
             404: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -16785,6 +16835,7 @@ class DefaultApi(object):
         response_types_map = {
             200: "InlineResponse20018",
             400: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -17238,6 +17289,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -17397,6 +17449,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -17556,6 +17609,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -17726,6 +17780,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -17896,6 +17951,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -18066,6 +18122,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -18236,6 +18293,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -18406,6 +18464,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -18576,6 +18635,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -18746,6 +18806,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -19103,6 +19164,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -19273,6 +19335,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -19443,6 +19506,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -19613,6 +19677,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -19783,6 +19848,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -19953,6 +20019,7 @@ class DefaultApi(object):
             400: "ErrorResponse",
             404: "ErrorResponse",
             409: "ErrorResponse",
+            413: "ErrorResponse",
             500: "ErrorResponse",
         }
 
