@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "torc-service", targets: ["torc-service"]),
+        .executable(name: "torc-bench", targets: ["torc-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -100,6 +101,16 @@ let package = Package(
                 "TorcCore",
                 "CurlHTTP",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark: drives any torc-service URL, or starts a release server itself.
+        .executableTarget(
+            name: "torc-bench",
+            dependencies: [
+                "TorcCore",
+                "CurlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -155,6 +155,16 @@ final class SQLiteTransaction: StoreWriter {
         try run { try edges(collection, column: "to_id", handles) }
     }
 
+    func edges(in collection: CollectionName, from: String, to: String) throws(StoreError) -> [Document] {
+        try run {
+            let entry = try require(collection)
+            return try fetchRows(
+                "SELECT seq, body FROM documents WHERE cid = ? AND from_id = ? AND to_id = ? ORDER BY seq",
+                [entry.id, from, to]
+            ).map(\.1)
+        }
+    }
+
     private func edges(_ collection: CollectionName, column: String, _ handles: [String]) throws -> [Document] {
         let entry = try require(collection)
         let unique = Array(Set(handles))

@@ -149,6 +149,10 @@ public enum StoreConformance {
             try Expect.equal(from.map(\.key), [stored[0].key, stored[1].key, stored[2].key], "from, creation order")
             let to = try await store.read { try $0.edges(in: b, to: ["jobs__\(w)/2"]) }
             try Expect.equal(to.map(\.key), [stored[0].key, stored[1].key], "to")
+            let between = try await store.read { try $0.edges(in: b, from: "jobs__\(w)/1", to: "jobs__\(w)/3") }
+            try Expect.equal(between.map(\.key), [stored[2].key], "between two vertices")
+            let none = try await store.read { try $0.edges(in: b, from: "jobs__\(w)/3", to: "jobs__\(w)/1") }
+            try Expect.isTrue(none.isEmpty, "direction matters")
             let many = (0..<1200).map { "jobs__\(w)/x\($0)" } + ["jobs__\(w)/4"]
             let chunked = try await store.read { try $0.edges(in: b, from: many) }
             try Expect.equal(chunked.map(\.key), [stored[3].key], "many handles")

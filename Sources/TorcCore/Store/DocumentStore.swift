@@ -25,6 +25,9 @@ public protocol StoreReader {
     /// The edges of `collection` whose `_to` is one of `handles`, in creation order.
     func edges(in collection: CollectionName, to handles: [String]) throws(StoreError) -> [Document]
 
+    /// The edges of `collection` from `from` to `to` (normally none or one), in creation order.
+    func edges(in collection: CollectionName, from: String, to: String) throws(StoreError) -> [Document]
+
     /// Whether the collection exists.
     func collectionExists(_ collection: CollectionName) throws(StoreError) -> Bool
 }

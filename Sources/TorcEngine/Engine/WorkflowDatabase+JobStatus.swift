@@ -10,6 +10,8 @@ extension WorkflowDatabase {
         workflow: String, key: String, status: String, rev: String, body: JSONValue?
     ) async throws -> JSONValue {
         let result = DocumentSchema.storable(try Schemas.result.validateBody(body))
+        let hints = self.hints
+        let database = name
         return try await write(workflow: WorkflowLookup.key(workflow)) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
             guard JobStatus.complete.contains(status) else {
@@ -27,7 +29,8 @@ extension WorkflowDatabase {
             let jobs = CollectionName(.jobs, workflow: w)
             let updated = try JobWrites.setStatus(writer, jobs, [job], to: status)[0]
             if !JobStatus.complete.contains(old) {
-                try CompletionProcessing.run(writer, workflow: w, completed: updated)
+                try CompletionProcessing(writer: writer, workflow: w, hints: hints, hintPrefix: "\(database)/")
+                    .run(completed: updated)
             }
             return JobView.api(updated)
         }
@@ -57,32 +60,64 @@ extension WorkflowDatabase {
 }
 
 /// Unblocking and cancelling dependents (RW 4.6, 4.9) and completion reversal (4.8).
-enum CompletionProcessing {
+struct CompletionProcessing {
+    let writer: any StoreWriter
+    let workflow: String
+    let hints: BlockerHints
+    let hintPrefix: String
+
     /// Decides the `blocked` dependents of a job that just became complete,
     /// recursively for every dependent this cancels.
-    static func run(_ writer: any StoreWriter, workflow w: String, completed: Document) throws {
-        let jobs = CollectionName(.jobs, workflow: w)
-        let blocks = CollectionName(.blocks, workflow: w)
+    func run(completed: Document) throws {
+        let jobs = CollectionName(.jobs, workflow: workflow)
+        let blocks = CollectionName(.blocks, workflow: workflow)
         var pending = [completed]
         var decided = Set<String>()
         while let job = pending.popLast() {
-            let dependentIDs = unique(try writer.edges(in: blocks, from: [job.id]).map(\.to))
+            let dependentIDs = Self.unique(try writer.edges(in: blocks, from: [job.id]).map(\.to))
             let dependents = try GraphTraversal.resolve(writer, dependentIDs).filter {
                 $0["status"] == "blocked" && !decided.contains($0.id)
             }
             for dependent in dependents {
-                let blockers = try GraphTraversal.resolve(
-                    writer, unique(try writer.edges(in: blocks, to: [dependent.id]).map(\.from)))
-                guard blockers.allSatisfy({ JobStatus.complete.contains($0["status"]?.stringValue ?? "") }) else {
-                    continue
-                }
+                guard let blockers = try completeBlockers(of: dependent) else { continue }
                 decided.insert(dependent.id)
                 let cancel = try dependent["cancel_on_blocking_job_failure"] != .bool(false)
-                    && anyFailed(writer, workflow: w, blockers)
+                    && Self.anyFailed(writer, workflow: workflow, blockers)
                 let updated = try JobWrites.setStatus(writer, jobs, [dependent], to: cancel ? "canceled" : "ready")
                 if cancel, let canceled = updated.first { pending.append(canceled) }
             }
         }
+    }
+
+    /// The blockers of `dependent` when all of them are complete, `nil` when one is not.
+    /// Looks at the remembered incomplete blocker first, then scans newest first
+    /// in chunks and stops at the first incomplete one (see `BlockerHints`).
+    private func completeBlockers(of dependent: Document) throws -> [Document]? {
+        let hintKey = hintPrefix + dependent.id
+        func isComplete(_ job: Document) -> Bool { JobStatus.complete.contains(job["status"]?.stringValue ?? "") }
+        if let hint = hints.hint(hintKey), let witness = try GraphTraversal.resolve(writer, [hint]).first,
+            !isComplete(witness),
+            try !writer.edges(in: CollectionName(.blocks, workflow: workflow), from: hint, to: dependent.id).isEmpty
+        {
+            return nil
+        }
+        let handles = Self.unique(
+            try writer.edges(in: CollectionName(.blocks, workflow: workflow), to: [dependent.id]).map(\.from))
+        var blockers: [Document] = []
+        blockers.reserveCapacity(handles.count)
+        var end = handles.count
+        while end > 0 {
+            let start = max(0, end - 256)
+            let chunk = try GraphTraversal.resolve(writer, Array(handles[start..<end]))
+            if let incomplete = chunk.last(where: { !isComplete($0) }) {
+                hints.remember(hintKey, incomplete.id)
+                return nil
+            }
+            blockers += chunk
+            end = start
+        }
+        hints.remember(hintKey, nil)
+        return blockers
     }
 
     /// Whether any of the jobs failed: no result at all, or a latest result with a non-zero return code.

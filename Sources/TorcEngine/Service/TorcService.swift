@@ -6,6 +6,7 @@ import TorcCore
 public struct TorcService: Sendable {
     let provider: any StoreProvider
     let logger: Logger
+    let hints = BlockerHints()
 
     public init(provider: any StoreProvider, logger: Logger = Logger(label: "torc.engine")) {
         self.provider = provider
@@ -20,7 +21,7 @@ public struct TorcService: Sendable {
             throw ServiceError(status: 400, errorNum: 1229, message: "illegal database name: \(name)")
         }
         let store = try await provider.store(forDatabase: name)
-        return WorkflowDatabase(name: name, store: store, logger: logger)
+        return WorkflowDatabase(name: name, store: store, logger: logger, hints: hints)
     }
 }
 
@@ -32,11 +33,13 @@ public struct WorkflowDatabase: Sendable {
     public let name: String
     let store: any DocumentStore
     let logger: Logger
+    let hints: BlockerHints
 
-    init(name: String, store: any DocumentStore, logger: Logger) {
+    init(name: String, store: any DocumentStore, logger: Logger, hints: BlockerHints) {
         self.name = name
         self.store = store
         self.logger = logger
+        self.hints = hints
     }
 
     /// Runs a read-only step on one snapshot.

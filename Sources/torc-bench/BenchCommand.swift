@@ -1,0 +1,116 @@
+import CurlHTTP
+import ArgumentParser
+import Foundation
+import TorcCore
+
+/// `torc-bench`: measures what torc users feel (workflow creation,
+/// initialization, job hand-out and completion under concurrent runners, user
+/// data, and the cheapest route as a ceiling) against any torc-service URL, or
+/// against a release torc-service it starts itself on the embedded store.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "torc-bench",
+        abstract: "Benchmark a torc-service: create, initialize, drain, user data, ceiling.")
+
+    @Option(help: "Base URL of a running service, e.g. http://127.0.0.1:8529/_db/bench/torc-service. Without it, a release torc-service is started on the embedded store.")
+    var url: String?
+
+    @Option(help: "The torc-service binary to start (default: next to torc-bench).")
+    var serverBinary: String?
+
+    @Option(help: "Workflow sizes, comma-separated.")
+    var jobs: String = "1000,10000,100000"
+
+    @Option(help: "Concurrent runners for the drain scenario, comma-separated.")
+    var workers: String = "1,16,64"
+
+    @Option(help: "Workflow shapes for the drain scenario: independent, fan-in.")
+    var shapes: String = "independent,fan-in"
+
+    @Option(help: "Clients of the user-data and ceiling scenarios.")
+    var clients: Int = 16
+
+    @Option(help: "Requests per client in the user-data and ceiling scenarios.")
+    var requestsPerClient: Int = 250
+
+    @Option(help: "Write the results as JSON here.")
+    var json: String = "bench-results.json"
+
+    @Option(help: "Write the markdown table here (it is also printed).")
+    var markdown: String?
+
+    func run() async throws {
+        let jobSizes = try parseList(jobs)
+        let workerCounts = try parseList(workers)
+        let shapeList = try shapes.split(separator: ",").map { text in
+            guard let shape = WorkflowGenerator.Shape(rawValue: String(text)) else { throw ValidationError("unknown shape \(text)") }
+            return shape
+        }
+        var server: ServerProcess?
+        let base: String
+        if let url {
+            base = url
+        } else {
+            let binary = serverBinary
+                ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+                .appendingPathComponent("torc-service").path
+            server = try ServerProcess(binary: binary)
+            base = "http://127.0.0.1:\(server!.port)/_db/bench/torc-service"
+        }
+        defer { server?.stop() }
+        let session = APISession(base: base, connections: max(workerCounts.max() ?? 1, clients) + 2)
+        let scenarios = Scenarios(session: session, server: server)
+        var results: [ScenarioResult] = []
+        func record(_ result: ScenarioResult) {
+            results.append(result)
+            FileHandle.standardError.write(Data("\(result.scenario) \(JSONWriter.string(.object(result.parameters))) \(JSONWriter.string(.object(result.figures)))\n".utf8))
+        }
+
+        // The ceiling first, on a small workflow, so every throughput can be related to it.
+        let (small, _) = try await scenarios.create(jobs: 100, shape: .independent)
+        let ceiling = try await scenarios.ceiling(small, clients: clients, requestsPerClient: requestsPerClient * 2)
+        record(ceiling)
+        let ceilingRate = ceiling.figures["requests_per_second"]?.doubleValue ?? 1
+
+        for size in jobSizes {
+            for shape in shapeList {
+                for workerCount in workerCounts {
+                    let (workflow, create) = try await scenarios.create(jobs: size, shape: shape)
+                    let initialize = try await scenarios.initialize(workflow, jobs: size, shape: shape)
+                    if workerCount == workerCounts.first {
+                        record(create)
+                        record(initialize)
+                    }
+                    var drain = try await scenarios.drain(workflow, jobs: size, workers: workerCount, shape: shape)
+                    drain.figures["calls_ratio_to_ceiling"] =
+                        .double((drain.figures["calls_per_second"]?.doubleValue ?? 0) / ceilingRate)
+                    drain.figures["jobs_ratio_to_ceiling"] =
+                        .double((drain.figures["jobs_per_second"]?.doubleValue ?? 0) / ceilingRate)
+                    record(drain)
+                    if workerCount == workerCounts.first && shape == shapeList.first {
+                        var userData = try await scenarios.userData(workflow, clients: clients, requestsPerClient: requestsPerClient)
+                        userData.parameters["jobs"] = .int(Int64(size))
+                        userData.figures["ratio_to_ceiling"] =
+                            .double((userData.figures["requests_per_second"]?.doubleValue ?? 0) / ceilingRate)
+                        record(userData)
+                    }
+                    _ = try await session.call(.delete, "/workflows/\(workflow)")
+                }
+            }
+        }
+
+        let report = BenchReport(results: results, machine: MachineInfo.current(), command: CommandLine.arguments.joined(separator: " "))
+        try Data(JSONWriter.bytes(report.json)).write(to: URL(fileURLWithPath: json))
+        let table = report.markdown
+        print(table)
+        if let markdown { try table.write(toFile: markdown, atomically: true, encoding: .utf8) }
+    }
+
+    func parseList(_ text: String) throws -> [Int] {
+        try text.split(separator: ",").map { part in
+            guard let value = Int(part), value > 0 else { throw ValidationError("not a positive number: \(part)") }
+            return value
+        }
+    }
+}
