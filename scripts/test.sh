@@ -21,6 +21,11 @@ echo "== Swift tests"
 swift build --build-tests
 swift test --skip-build
 
+echo "== benchmark smoke run (completion and correctness only, not speed)"
+.build/debug/torc-bench --server-binary .build/debug/torc-service --jobs 1000 --workers 4 \
+    --requests-per-client 20 --json "$work/bench.json" > "$work/bench.md"
+cat "$work/bench.md"
+
 echo "== schemathesis against the server and openapi/torc-service.yaml"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 .build/debug/torc-service --port "$port" --store memory --log-level warning > "$work/fuzz-server.log" 2>&1 &

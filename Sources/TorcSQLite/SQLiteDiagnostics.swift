@@ -16,6 +16,7 @@ public enum SQLiteDiagnostics {
                 ("SELECT seq, body FROM documents WHERE cid = ?\(status) ORDER BY seq LIMIT 10", [1] + statusArguments),
                 ("SELECT seq, body FROM documents WHERE cid = ?\(oneOf) ORDER BY seq", [1] + oneOfArguments),
                 ("SELECT seq, body FROM documents WHERE cid = ? AND from_id IN (?, ?)", [1, "a/1", "a/2"]),
+                ("SELECT seq, body FROM documents WHERE cid = ? AND from_id = ? AND to_id = ?", [1, "a/1", "a/2"]),
                 ("SELECT seq, body FROM documents WHERE cid = ? AND to_id IN (?)", [1, "a/1"]),
                 ("SELECT seq, body FROM documents WHERE cid = ? ORDER BY seq LIMIT 10", [1]),
                 (

@@ -39,7 +39,8 @@ enum SQLitePredicates {
             let values = predicate.value.arrayValue ?? []
             let (text, arguments) = try oneOf(extract, type, values)
             if predicate.op == .oneOf { return (text, arguments) }
-            return ("(\(type) IS NULL OR NOT \(text))", arguments)
+            // json_extract is NULL for an absent attribute and for JSON null: both differ from every value.
+            return ("(\(extract) IS NULL OR NOT \(text))", arguments)
         }
     }
 
@@ -47,7 +48,12 @@ enum SQLitePredicates {
         -> (String, [any DatabaseValueConvertible])
     {
         switch value {
-        case .string(let s): return ("(\(extract) = ? AND \(type) = 'text')", [s])
+        case .string(let s):
+            // json_extract returns objects and arrays as JSON text starting with { or [; any
+            // other string can only equal a string attribute, so no type test is needed and
+            // the comparison stays answerable from the expression index alone.
+            if looksLikeJSONText(s) { return ("(\(extract) = ? AND \(type) = 'text')", [s]) }
+            return ("\(extract) = ?", [s])
         case .int(let i): return ("(\(extract) = ? AND \(type) IN ('integer', 'real'))", [i])
         case .double(let d): return ("(\(extract) = ? AND \(type) IN ('integer', 'real'))", [d])
         case .bool(let b): return ("(\(type) = '\(b ? "true" : "false")')", [])
@@ -58,14 +64,18 @@ enum SQLitePredicates {
         }
     }
 
+    static func looksLikeJSONText(_ s: String) -> Bool {
+        s.first == "{" || s.first == "["
+    }
+
     static func oneOf(_ extract: String, _ type: String, _ values: [JSONValue]) throws
         -> (String, [any DatabaseValueConvertible])
     {
         guard !values.isEmpty else { return ("(0)", []) }
         let strings = values.compactMap(\.stringValue)
-        if strings.count == values.count {
+        if strings.count == values.count, !strings.contains(where: looksLikeJSONText) {
             let list = Array(repeating: "?", count: strings.count).joined(separator: ", ")
-            return ("(\(extract) IN (\(list)) AND \(type) = 'text')", strings)
+            return ("\(extract) IN (\(list))", strings)
         }
         var parts: [String] = []
         var arguments: [any DatabaseValueConvertible] = []

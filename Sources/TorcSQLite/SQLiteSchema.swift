@@ -27,7 +27,7 @@ enum SQLiteSchema {
         """,
         "CREATE UNIQUE INDEX IF NOT EXISTS documents_key ON documents (cid, key)",
         "CREATE INDEX IF NOT EXISTS documents_collection ON documents (cid)",
-        "CREATE INDEX IF NOT EXISTS documents_from ON documents (cid, from_id)",
+        "CREATE INDEX IF NOT EXISTS documents_from_to ON documents (cid, from_id, to_id)",
         "CREATE INDEX IF NOT EXISTS documents_to ON documents (cid, to_id)",
         "CREATE INDEX IF NOT EXISTS documents_status ON documents (cid, \(statusExpression))",
         "CREATE INDEX IF NOT EXISTS documents_name ON documents (cid, \(nameExpression))",

@@ -4,20 +4,25 @@ import TorcCore
 /// reset_status (RW 1.1, 1.2, 1.5, 1.6).
 extension WorkflowDatabase {
     /// `GET /workflows/is_complete/{K}`: complete when no job is outside FINISHED.
-    /// Reads one snapshot and stops at the first unfinished job.
+    /// Polled by every runner, so it is answered from the status index: first
+    /// one lookup for a job in a known unfinished status, then (only when there is
+    /// none) a comparison of the job count with the count of finished jobs, which
+    /// also catches any other status string a PUT may have stored.
     public func isComplete(key: String) async throws -> JSONValue {
         try await read { reader in
             let workflow = try WorkflowLookup.require(reader, key)
             let status = try WorkflowRecords.status(reader, workflow: workflow)
-            let unfinished = try reader.find(
-                DocumentQuery(
-                    CollectionName(.jobs, workflow: workflow.key),
-                    filters: [FieldPredicate(["status"], .noneOf, .array(JobStatus.finished.sorted().map { .string($0) }))],
-                    limit: 1))
-            return [
-                "is_canceled": .bool(status["is_canceled"]?.boolValue ?? false),
-                "is_complete": .bool(unfinished.documents.isEmpty),
-            ]
+            let jobs = CollectionName(.jobs, workflow: workflow.key)
+            let unfinished = JobStatus.all.subtracting(JobStatus.finished).sorted().map { JSONValue.string($0) }
+            var complete = try reader.find(
+                DocumentQuery(jobs, filters: [FieldPredicate(["status"], .oneOf, .array(unfinished))], limit: 1)
+            ).documents.isEmpty
+            if complete {
+                let finished = JobStatus.finished.sorted().map { JSONValue.string($0) }
+                complete = try reader.count(in: jobs, where: [])
+                    == reader.count(in: jobs, where: [FieldPredicate(["status"], .oneOf, .array(finished))])
+            }
+            return ["is_canceled": .bool(status["is_canceled"]?.boolValue ?? false), "is_complete": .bool(complete)]
         }
     }
 
