@@ -22,6 +22,11 @@ enum SQLitePredicates {
     }
 
     static func condition(_ predicate: FieldPredicate) throws -> (String, [any DatabaseValueConvertible]) {
+        if predicate.path.count == 1, SQLiteSchema.indexedAttributes.contains(predicate.path[0]),
+            let condition = columnCondition(predicate.path[0], predicate)
+        {
+            return condition
+        }
         let path = path(predicate)
         let extract = "json_extract(body, \(path))"
         let type = "json_type(body, \(path))"
@@ -61,6 +66,25 @@ enum SQLitePredicates {
         case .array, .object:
             // Compared as canonical JSON text.
             return ("(\(type) IN ('array', 'object') AND json(\(extract)) = json(?))", [JSONWriter.string(value)])
+        }
+    }
+
+    /// String comparisons on an indexed attribute column (which holds the
+    /// attribute exactly when it is a string, NULL otherwise); `nil` for others.
+    static func columnCondition(_ column: String, _ predicate: FieldPredicate) -> (String, [any DatabaseValueConvertible])? {
+        switch predicate.op {
+        case .equal:
+            guard let string = predicate.value.stringValue else { return nil }
+            return ("\(column) = ?", [string])
+        case .oneOf, .noneOf:
+            let values = predicate.value.arrayValue ?? []
+            let strings = values.compactMap(\.stringValue)
+            guard strings.count == values.count, !strings.isEmpty else { return nil }
+            let list = Array(repeating: "?", count: strings.count).joined(separator: ", ")
+            if predicate.op == .oneOf { return ("\(column) IN (\(list))", strings) }
+            return ("(\(column) IS NULL OR \(column) NOT IN (\(list)))", strings)
+        case .lessOrEqual, .greaterOrEqual:
+            return nil
         }
     }
 

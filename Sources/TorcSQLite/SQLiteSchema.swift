@@ -5,11 +5,11 @@ import GRDB
 /// workflow's 23 collections is a few row operations inside the caller's
 /// transaction, and `seq` (the rowid) gives one creation order for everything.
 enum SQLiteSchema {
-    /// The attribute expression the job-status index is built on. Queries for
-    /// `status` use exactly this text so that SQLite picks the index.
-    static let statusExpression = "json_extract(body, '$.status')"
-    /// The attribute expression of the name index (specification references).
-    static let nameExpression = "json_extract(body, '$.name')"
+    /// Attributes copied into their own indexed columns when they are strings:
+    /// `status` (job hand-out, completion, is_complete) and `name` (name
+    /// references). Filling them from the document in Swift at write time keeps
+    /// SQLite from parsing JSON on every insert and on every indexed lookup.
+    static let indexedAttributes = ["status", "name"]
 
     static let statements = [
         "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
@@ -22,15 +22,17 @@ enum SQLiteSchema {
             rev TEXT NOT NULL,
             body TEXT NOT NULL,
             from_id TEXT,
-            to_id TEXT
+            to_id TEXT,
+            status TEXT,
+            name TEXT
         )
         """,
         "CREATE UNIQUE INDEX IF NOT EXISTS documents_key ON documents (cid, key)",
         "CREATE INDEX IF NOT EXISTS documents_collection ON documents (cid)",
         "CREATE INDEX IF NOT EXISTS documents_from_to ON documents (cid, from_id, to_id)",
         "CREATE INDEX IF NOT EXISTS documents_to ON documents (cid, to_id)",
-        "CREATE INDEX IF NOT EXISTS documents_status ON documents (cid, \(statusExpression))",
-        "CREATE INDEX IF NOT EXISTS documents_name ON documents (cid, \(nameExpression))",
+        "CREATE INDEX IF NOT EXISTS documents_status ON documents (cid, status)",
+        "CREATE INDEX IF NOT EXISTS documents_name ON documents (cid, name)",
         "INSERT OR IGNORE INTO meta (name, value) VALUES ('key', 0), ('rev', 0)",
     ]
 

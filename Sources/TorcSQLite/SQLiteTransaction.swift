@@ -165,6 +165,27 @@ final class SQLiteTransaction: StoreWriter {
         }
     }
 
+    func edgeHandles(in collection: CollectionName) throws(StoreError) -> [EdgeHandles] {
+        try run {
+            let entry = try require(collection)
+            let statement = try db.cachedStatement(sql: "SELECT from_id, to_id FROM documents WHERE cid = ? ORDER BY seq")
+            let rows = try Row.fetchCursor(statement, arguments: [entry.id])
+            var result: [EdgeHandles] = []
+            while let row = try rows.next() {
+                result.append(EdgeHandles(from: row[0] ?? "", to: row[1] ?? ""))
+            }
+            return result
+        }
+    }
+
+    func keys(in collection: CollectionName) throws(StoreError) -> [String] {
+        try run {
+            let entry = try require(collection)
+            let statement = try db.cachedStatement(sql: "SELECT key FROM documents WHERE cid = ? ORDER BY seq")
+            return try String.fetchAll(statement, arguments: [entry.id])
+        }
+    }
+
     private func edges(_ collection: CollectionName, column: String, _ handles: [String]) throws -> [Document] {
         let entry = try require(collection)
         let unique = Array(Set(handles))
@@ -246,7 +267,7 @@ final class SQLiteTransaction: StoreWriter {
                 throw StoreError.duplicateKey(collection: collection.rawValue, key: existing.key)
             }
             let statement = try db.cachedStatement(
-                sql: "INSERT INTO documents (cid, key, rev, body, from_id, to_id) VALUES (?, ?, ?, ?, ?, ?)")
+                sql: "INSERT INTO documents (cid, key, rev, body, from_id, to_id, status, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             var stored: [Document] = []
             stored.reserveCapacity(bodies.count)
             for (body, givenKey) in zip(bodies, keys) {
@@ -263,6 +284,7 @@ final class SQLiteTransaction: StoreWriter {
                 try statement.execute(arguments: [
                     entry.id, key, rev, serialize(document.body),
                     entry.isEdge ? document.from : nil, entry.isEdge ? document.to : nil,
+                    document["status"]?.stringValue, document["name"]?.stringValue,
                 ])
                 stored.append(document)
             }
@@ -290,13 +312,13 @@ final class SQLiteTransaction: StoreWriter {
                 }
             }
             let update = try db.cachedStatement(
-                sql: "UPDATE documents SET rev = ?, body = ?, from_id = ?, to_id = ? WHERE cid = ? AND key = ?")
+                sql: "UPDATE documents SET rev = ?, body = ?, from_id = ?, to_id = ?, status = ?, name = ? WHERE cid = ? AND key = ?")
             return try replacements.map { replacement in
                 let rev = counters.nextRev()
                 let document = Document(storedBody(replacement.body, key: replacement.key, collection: collection, rev: rev))
                 try update.execute(arguments: [
                     rev, serialize(document.body), entry.isEdge ? document.from : nil, entry.isEdge ? document.to : nil,
-                    entry.id, replacement.key,
+                    document["status"]?.stringValue, document["name"]?.stringValue, entry.id, replacement.key,
                 ])
                 return document
             }

@@ -153,6 +153,10 @@ public enum StoreConformance {
             try Expect.equal(between.map(\.key), [stored[2].key], "between two vertices")
             let none = try await store.read { try $0.edges(in: b, from: "jobs__\(w)/3", to: "jobs__\(w)/1") }
             try Expect.isTrue(none.isEmpty, "direction matters")
+            let handles = try await store.read { try $0.edgeHandles(in: b) }
+            try Expect.equal(handles, stored.map { EdgeHandles(from: $0.from, to: $0.to) }, "edge handles in creation order")
+            let keys = try await store.read { try $0.keys(in: b) }
+            try Expect.equal(keys, stored.map(\.key), "keys in creation order")
             let many = (0..<1200).map { "jobs__\(w)/x\($0)" } + ["jobs__\(w)/4"]
             let chunked = try await store.read { try $0.edges(in: b, from: many) }
             try Expect.equal(chunked.map(\.key), [stored[3].key], "many handles")

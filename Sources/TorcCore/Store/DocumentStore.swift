@@ -28,8 +28,26 @@ public protocol StoreReader {
     /// The edges of `collection` from `from` to `to` (normally none or one), in creation order.
     func edges(in collection: CollectionName, from: String, to: String) throws(StoreError) -> [Document]
 
+    /// `_from` and `_to` of every edge of the collection, in creation order,
+    /// without reading the edge documents (graph passes over whole workflows).
+    func edgeHandles(in collection: CollectionName) throws(StoreError) -> [EdgeHandles]
+
+    /// The keys of every document of the collection, in creation order.
+    func keys(in collection: CollectionName) throws(StoreError) -> [String]
+
     /// Whether the collection exists.
     func collectionExists(_ collection: CollectionName) throws(StoreError) -> Bool
+}
+
+/// The two ends of an edge.
+public struct EdgeHandles: Sendable, Hashable {
+    public var from: String
+    public var to: String
+
+    public init(from: String, to: String) {
+        self.from = from
+        self.to = to
+    }
 }
 
 /// Write primitives, available inside a write transaction. Every write is

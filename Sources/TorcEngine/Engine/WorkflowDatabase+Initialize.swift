@@ -11,12 +11,16 @@ extension WorkflowDatabase {
             func all(_ collection: WorkflowCollection) throws -> [Document] {
                 try writer.find(DocumentQuery(CollectionName(collection, workflow: w))).documents
             }
-            let jobs = try all(.jobs)
+            func edges(_ collection: WorkflowCollection) throws -> [EdgeHandles] {
+                try writer.edgeHandles(in: CollectionName(collection, workflow: w))
+            }
+            let files = CollectionName(.files, workflow: w)
             var schedulers: [Document] = []
             for collection in WorkflowCollection.schedulers { schedulers += try all(collection) }
             let plan = try InitializationPlan(
-                jobs: jobs, files: all(.files), produces: all(.produces), needs: all(.needs), blocks: all(.blocks),
-                requires: all(.requires), scheduledBys: all(.scheduledBys),
+                jobs: all(.jobs), fileIDs: writer.keys(in: files).map { DocumentKey.id($0, in: files) },
+                produces: edges(.produces), needs: edges(.needs), blocks: edges(.blocks),
+                requires: edges(.requires), scheduledBys: edges(.scheduledBys),
                 requirements: all(.resourceRequirements), schedulers: schedulers)
             if !plan.newBlocks.isEmpty {
                 _ = try writer.insert(
@@ -39,8 +43,8 @@ struct InitializationPlan {
     var changedJobs: [DocumentReplacement] = []
 
     init(
-        jobs: [Document], files: [Document], produces: [Document], needs: [Document], blocks: [Document],
-        requires: [Document], scheduledBys: [Document], requirements: [Document], schedulers: [Document]
+        jobs: [Document], fileIDs: [String], produces: [EdgeHandles], needs: [EdgeHandles], blocks: [EdgeHandles],
+        requires: [EdgeHandles], scheduledBys: [EdgeHandles], requirements: [Document], schedulers: [Document]
     ) throws {
         let jobIDs = Set(jobs.map(\.id))
 
@@ -52,8 +56,8 @@ struct InitializationPlan {
         var existing = Set(blocks.map { "\($0.from)\n\($0.to)" })
         var dependents: [String: [String]] = [:]
         for edge in blocks { dependents[edge.from, default: []].append(edge.to) }
-        for file in files {
-            guard let fileProducers = producers[file.id], let fileConsumers = consumers[file.id] else { continue }
+        for file in fileIDs {
+            guard let fileProducers = producers[file], let fileConsumers = consumers[file] else { continue }
             for producer in fileProducers {
                 for consumer in fileConsumers where producer != consumer {
                     guard existing.insert("\(producer)\n\(consumer)").inserted else { continue }

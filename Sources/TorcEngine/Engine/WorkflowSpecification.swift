@@ -147,11 +147,13 @@ struct WorkflowSpecification {
     func store(_ writer: any StoreWriter) throws -> Document {
         let workflowDoc = try WorkflowRecords.create(writer, workflow: workflow, config: config)
         let w = workflowDoc.key
-        func insert(_ bodies: [JSONObject], _ collection: WorkflowCollection) throws -> [Document] {
-            bodies.isEmpty ? [] : try writer.insert(bodies, into: CollectionName(collection, workflow: w))
+        // Only the `_id`s of stored documents are kept, so a large workflow's
+        // documents are not held twice while the rest is written.
+        func insert(_ bodies: [JSONObject], _ collection: WorkflowCollection) throws -> [String] {
+            bodies.isEmpty ? [] : try writer.insert(bodies, into: CollectionName(collection, workflow: w)).map(\.id)
         }
         let storedFiles = try insert(files.bodies, .files)
-        var storedSchedulers: [WorkflowCollection: [Document]] = [:]
+        var storedSchedulers: [WorkflowCollection: [String]] = [:]
         for (kind, entries) in schedulers { storedSchedulers[kind] = try insert(entries.bodies, kind) }
         let storedRequirements = try insert(requirements.bodies, .resourceRequirements)
         let storedJobs = try insert(jobs.map(\.body), .jobs)
@@ -165,22 +167,22 @@ struct WorkflowSpecification {
         var blocks: [JSONObject] = []
         func edge(_ from: String, _ to: String) -> JSONObject { ["_from": .string(from), "_to": .string(to)] }
         for (job, stored) in zip(jobs, storedJobs) {
-            needs += job.inputs.map { edge(stored.id, storedFiles[$0].id) }
-            produces += job.outputs.map { edge(stored.id, storedFiles[$0].id) }
-            if let index = job.requirement { requires.append(edge(stored.id, storedRequirements[index].id)) }
+            needs += job.inputs.map { edge(stored, storedFiles[$0]) }
+            produces += job.outputs.map { edge(stored, storedFiles[$0]) }
+            if let index = job.requirement { requires.append(edge(stored, storedRequirements[index])) }
             if let (kind, index) = job.scheduler, let target = storedSchedulers[kind]?[index] {
-                scheduledBys.append(edge(stored.id, target.id))
+                scheduledBys.append(edge(stored, target))
             }
             userData += job.userData
-            userDataOwners += Array(repeating: stored.id, count: job.userData.count)
-            blocks += job.blockedBy.map { edge(storedJobs[$0].id, stored.id) }
+            userDataOwners += Array(repeating: stored, count: job.userData.count)
+            blocks += job.blockedBy.map { edge(storedJobs[$0], stored) }
         }
         _ = try insert(needs, .needs)
         _ = try insert(produces, .produces)
         _ = try insert(requires, .requires)
         _ = try insert(scheduledBys, .scheduledBys)
         let storedUserData = try insert(userData, .userData)
-        _ = try insert(zip(userDataOwners, storedUserData).map { edge($0, $1.id) }, .stores)
+        _ = try insert(zip(userDataOwners, storedUserData).map { edge($0, $1) }, .stores)
         _ = try insert(blocks, .blocks)
         return workflowDoc
     }
