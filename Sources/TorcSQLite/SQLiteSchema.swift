@@ -29,10 +29,13 @@ enum SQLiteSchema {
         """,
         "CREATE UNIQUE INDEX IF NOT EXISTS documents_key ON documents (cid, key)",
         "CREATE INDEX IF NOT EXISTS documents_collection ON documents (cid)",
-        "CREATE INDEX IF NOT EXISTS documents_from_to ON documents (cid, from_id, to_id)",
-        "CREATE INDEX IF NOT EXISTS documents_to ON documents (cid, to_id)",
-        "CREATE INDEX IF NOT EXISTS documents_status ON documents (cid, status)",
-        "CREATE INDEX IF NOT EXISTS documents_name ON documents (cid, name)",
+        // Partial indexes: only rows that have the attribute are indexed (edges for
+        // from/to, jobs for status, named documents for name), which keeps bulk
+        // inserts of other documents cheap; equality and range terms imply NOT NULL.
+        "CREATE INDEX IF NOT EXISTS documents_from_to ON documents (cid, from_id, to_id) WHERE from_id IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS documents_to ON documents (cid, to_id) WHERE to_id IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS documents_status ON documents (cid, status) WHERE status IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS documents_name ON documents (cid, name) WHERE name IS NOT NULL",
         "INSERT OR IGNORE INTO meta (name, value) VALUES ('key', 0), ('rev', 0)",
     ]
 
