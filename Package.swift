@@ -94,16 +94,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // ArangoDB backend over CurlHTTP, in the original's collection and graph layout.
-        .target(
-            name: "TorcArango",
-            dependencies: [
-                "TorcCore",
-                "CurlHTTP",
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
         // Benchmark: drives any torc-service URL, or starts a release server itself.
         .executableTarget(
             name: "torc-bench",
@@ -133,11 +123,6 @@ let package = Package(
         .testTarget(
             name: "TorcEngineTests",
             dependencies: ["TorcCore", "TorcEngine", "TorcSQLite", "TorcTestSupport"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "TorcArangoTests",
-            dependencies: ["TorcCore", "TorcArango", "TorcTestSupport", "CurlHTTP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
