@@ -27,8 +27,11 @@ extension WorkflowDatabase {
                     plan.newBlocks.map { ["_from": .string($0.from), "_to": .string($0.to)] },
                     into: CollectionName(.blocks, workflow: w))
             }
-            if !plan.changedJobs.isEmpty {
-                _ = try writer.replace(plan.changedJobs, in: CollectionName(.jobs, workflow: w))
+            // Bodies are built and written a chunk at a time: a workflow's jobs are never held twice.
+            let jobsCollection = CollectionName(.jobs, workflow: w)
+            for start in stride(from: 0, to: plan.changes.count, by: 2_000) {
+                let chunk = plan.changes[start..<min(plan.changes.count, start + 2_000)]
+                _ = try writer.replace(chunk.map { $0.replacement }, in: jobsCollection)
             }
             return ["message": "Initialized job status"]
         }
@@ -39,8 +42,23 @@ extension WorkflowDatabase {
 struct InitializationPlan {
     /// `blocks` edges to add, in derivation order.
     var newBlocks: [(from: String, to: String)] = []
-    /// Jobs whose status or cache changes.
-    var changedJobs: [DocumentReplacement] = []
+    /// A job whose status or cache changes.
+    struct Change {
+        var job: Document
+        var status: String
+        var cache: JSONObject
+
+        /// The conditional write of the new status and cache.
+        var replacement: DocumentReplacement {
+            var body = job.body
+            body["internal"] = .object(cache)
+            body["status"] = .string(status)
+            return DocumentReplacement(key: job.key, body: body, expectedRev: job.rev)
+        }
+    }
+
+    /// Jobs whose status or cache changes, in creation order.
+    var changes: [Change] = []
 
     init(
         jobs: [Document], fileIDs: [String], produces: [EdgeHandles], needs: [EdgeHandles], blocks: [EdgeHandles],
@@ -129,11 +147,8 @@ struct InitializationPlan {
             cache["scheduler_config_id"] = .string(scheduler)
             let status: String =
                 blocked.contains(job.id) ? "blocked" : (job["status"] == "done" ? "done" : "ready")
-            var body = job.body
-            body["internal"] = .object(cache)
-            body["status"] = .string(status)
-            if body != job.body {
-                changedJobs.append(DocumentReplacement(key: job.key, body: body, expectedRev: job.rev))
+            if job["status"] != .string(status) || job["internal"] != .object(cache) {
+                changes.append(Change(job: job, status: status, cache: cache))
             }
         }
     }

@@ -36,7 +36,7 @@ struct WorkflowSpecification {
             for item in items {
                 let body = DocumentSchema.storable(item.objectValue ?? [:])
                 var identity = body
-                identity.removeValue(forKey: "_key")
+                if identity["_key"] != nil { identity.removeValue(forKey: "_key") }
                 if seen[identity] != nil { continue }
                 seen[identity] = bodies.count
                 if let name = body["name"]?.stringValue { byName[name, default: []].append(bodies.count) }
@@ -158,32 +158,30 @@ struct WorkflowSpecification {
         let storedRequirements = try insert(requirements.bodies, .resourceRequirements)
         let storedJobs = try insert(jobs.map(\.body), .jobs)
 
-        var needs: [JSONObject] = []
-        var produces: [JSONObject] = []
-        var requires: [JSONObject] = []
-        var scheduledBys: [JSONObject] = []
+        // One edge collection at a time, so only one list of edge bodies exists at once.
+        func edge(_ from: String, _ to: String) -> JSONObject { ["_from": .string(from), "_to": .string(to)] }
+        func link(_ collection: WorkflowCollection, _ make: (Job, String) -> [JSONObject]) throws {
+            var bodies: [JSONObject] = []
+            for (job, stored) in zip(jobs, storedJobs) { bodies += make(job, stored) }
+            _ = try insert(bodies, collection)
+        }
+        try link(.needs) { job, stored in job.inputs.map { edge(stored, storedFiles[$0]) } }
+        try link(.produces) { job, stored in job.outputs.map { edge(stored, storedFiles[$0]) } }
+        try link(.requires) { job, stored in job.requirement.map { [edge(stored, storedRequirements[$0])] } ?? [] }
+        try link(.scheduledBys) { job, stored in
+            guard let (kind, index) = job.scheduler, let target = storedSchedulers[kind]?[index] else { return [] }
+            return [edge(stored, target)]
+        }
         var userData: [JSONObject] = []
         var userDataOwners: [String] = []
-        var blocks: [JSONObject] = []
-        func edge(_ from: String, _ to: String) -> JSONObject { ["_from": .string(from), "_to": .string(to)] }
-        for (job, stored) in zip(jobs, storedJobs) {
-            needs += job.inputs.map { edge(stored, storedFiles[$0]) }
-            produces += job.outputs.map { edge(stored, storedFiles[$0]) }
-            if let index = job.requirement { requires.append(edge(stored, storedRequirements[index])) }
-            if let (kind, index) = job.scheduler, let target = storedSchedulers[kind]?[index] {
-                scheduledBys.append(edge(stored, target))
-            }
+        for (job, stored) in zip(jobs, storedJobs) where !job.userData.isEmpty {
             userData += job.userData
             userDataOwners += Array(repeating: stored, count: job.userData.count)
-            blocks += job.blockedBy.map { edge(storedJobs[$0], stored) }
         }
-        _ = try insert(needs, .needs)
-        _ = try insert(produces, .produces)
-        _ = try insert(requires, .requires)
-        _ = try insert(scheduledBys, .scheduledBys)
         let storedUserData = try insert(userData, .userData)
+        userData = []
         _ = try insert(zip(userDataOwners, storedUserData).map { edge($0, $1) }, .stores)
-        _ = try insert(blocks, .blocks)
+        try link(.blocks) { job, stored in job.blockedBy.map { edge(storedJobs[$0], stored) } }
         return workflowDoc
     }
 }

@@ -40,6 +40,8 @@ public struct DocumentSchema: Sendable {
 
     /// A body as it is stored: the attributes the store sets itself removed.
     public static func storable(_ object: JSONObject) -> JSONObject {
+        // Only copy when there is something to remove, so large bodies stay shared.
+        guard object["_id"] != nil || object["_rev"] != nil || object["_oldRev"] != nil else { return object }
         var result = object
         result.removeValue(forKey: "_id")
         result.removeValue(forKey: "_rev")
@@ -57,37 +59,51 @@ public struct DocumentSchema: Sendable {
 
     /// Validates an object against the schema (see `validateBody`).
     public func validate(_ object: JSONObject, path: [String]) throws(ServiceError) -> JSONObject {
-        var result = JSONObject()
-        result.reserveCapacity(object.count + fields.count)
-        for (name, value) in object {
-            guard let field = field(name) else {
-                if allowsUnknown {
-                    result[name] = value
-                    continue
-                }
-                throw SchemaMessage.notAllowed(path + [name])
+        try validateIfChanged(object, path: path) ?? object
+    }
+
+    /// Validates an object; returns the converted object, or `nil` when it is
+    /// already valid as it is. Unchanged objects and arrays are shared, not
+    /// copied, which keeps large specifications from being held twice.
+    func validateIfChanged(_ object: JSONObject, path: [String]) throws(ServiceError) -> JSONObject? {
+        var result: JSONObject?
+        for (index, element) in object.enumerated() {
+            guard let field = field(element.key) else {
+                if allowsUnknown { continue }
+                throw SchemaMessage.notAllowed(path + [element.key])
             }
-            result[name] = try Self.convert(value, as: field.type, path: path + [name])
+            if let converted = try Self.convertIfChanged(element.value, as: field.type, path: path + [element.key]) {
+                if result == nil { result = object }
+                result!.values[index] = converted
+            }
         }
-        for field in fields where result[field.name] == nil {
+        for field in fields where object[field.name] == nil {
             if field.required { throw SchemaMessage.required(path + [field.name]) }
-            if let defaultValue = field.defaultValue { result[field.name] = defaultValue }
+            if let defaultValue = field.defaultValue {
+                if result == nil { result = object }
+                result![field.name] = defaultValue
+            }
         }
         return result
     }
 
     /// Converts one value to `type`, or explains why it cannot be.
     public static func convert(_ value: JSONValue, as type: FieldType, path: [String]) throws(ServiceError) -> JSONValue {
+        try convertIfChanged(value, as: type, path: path) ?? value
+    }
+
+    /// The converted value, `nil` when `value` is valid as it is.
+    static func convertIfChanged(_ value: JSONValue, as type: FieldType, path: [String]) throws(ServiceError) -> JSONValue? {
         switch type {
         case .any:
-            return value
+            return nil
         case .string(let allowEmpty, let allowNull):
             switch value {
             case .string(let s):
                 if s.isEmpty && !allowEmpty { throw SchemaMessage.empty(path) }
-                return value
+                return nil
             case .null where allowNull:
-                return value
+                return nil
             default:
                 throw SchemaMessage.mustBe(path, "a string")
             }
@@ -96,6 +112,7 @@ public struct DocumentSchema: Sendable {
             switch number {
             case .int(let i):
                 guard abs(i) <= 9_007_199_254_740_991 else { throw SchemaMessage.mustBe(path, "a safe number") }
+                if case .int = value { return nil }
                 return number
             case .double(let d):
                 guard d.rounded() == d else { throw SchemaMessage.mustBe(path, "an integer") }
@@ -106,10 +123,11 @@ public struct DocumentSchema: Sendable {
             }
         case .number:
             guard let number = numeric(value) else { throw SchemaMessage.mustBe(path, "a number") }
-            return number
+            if case .string = value { return number }
+            return nil
         case .boolean:
             switch value {
-            case .bool: return value
+            case .bool: return nil
             case .string(let s):
                 switch s.lowercased() {
                 case "true": return .bool(true)
@@ -120,18 +138,20 @@ public struct DocumentSchema: Sendable {
             }
         case .anyObject:
             guard case .object = value else { throw SchemaMessage.mustBe(path, "an object") }
-            return value
+            return nil
         case .object(let schema):
             guard case .object(let object) = value else { throw SchemaMessage.mustBe(path, "an object") }
-            return .object(try schema.validate(object, path: path))
+            return try schema.validateIfChanged(object, path: path).map { .object($0) }
         case .array(let elementType):
             guard case .array(let elements) = value else { throw SchemaMessage.mustBe(path, "an array") }
-            var converted: [JSONValue] = []
-            converted.reserveCapacity(elements.count)
+            var converted: [JSONValue]?
             for (i, element) in elements.enumerated() {
-                converted.append(try convert(element, as: elementType, path: path + ["\(i)"]))
+                if let new = try convertIfChanged(element, as: elementType, path: path + ["\(i)"]) {
+                    if converted == nil { converted = elements }
+                    converted![i] = new
+                }
             }
-            return .array(converted)
+            return converted.map { .array($0) }
         }
     }
 
