@@ -52,6 +52,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ArangoDB backend over libcurl, in the original service's collection and graph layout.
+        .target(
+            name: "TorcArango",
+            dependencies: ["TorcCore", "CurlHTTP"],
+            swiftSettings: swiftSettings
+        ),
         // HTTP layer: routes, request decoding, the one error-to-wire mapping.
         .target(
             name: "TorcServer",
@@ -72,6 +78,7 @@ let package = Package(
                 "TorcCore",
                 "TorcServer",
                 "TorcSQLite",
+                "TorcArango",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,7 +114,7 @@ let package = Package(
         // Test-only: the store-conformance suite every backend runs, and fixtures.
         .target(
             name: "TorcTestSupport",
-            dependencies: ["TorcCore"],
+            dependencies: ["TorcCore", "TorcArango"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -126,6 +133,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TorcArangoTests",
+            dependencies: ["TorcCore", "TorcArango", "TorcTestSupport", "CurlHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TorcSQLiteTests",
             dependencies: ["TorcCore", "TorcSQLite", "TorcTestSupport"],
             swiftSettings: swiftSettings
@@ -133,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "TorcServerTests",
             dependencies: [
-                "TorcCore", "TorcEngine", "TorcServer", "TorcSQLite", "TorcTestSupport",
+                "TorcCore", "TorcEngine", "TorcServer", "TorcSQLite", "TorcArango", "TorcTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -7,7 +7,9 @@ import Foundation
 /// process). Threads are started lazily, at most `maxThreads` of them; since a
 /// job is only submitted while its caller holds one of the pool's
 /// `maxThreads` easy handles, a submitted job never waits for a thread.
-final class TransferThreads: @unchecked Sendable {
+/// Public because the ArangoDB backend runs its blocking transaction bodies
+/// (which call `executeBlocking`) on a set of its own.
+public final class TransferThreads: @unchecked Sendable {
     // All mutable state below is guarded by `condition`.
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
@@ -18,13 +20,13 @@ final class TransferThreads: @unchecked Sendable {
     private let name: String
 
     /// Creates the (initially empty) set; `maxThreads` should equal the pool size.
-    init(maxThreads: Int, name: String) {
+    public init(maxThreads: Int, name: String) {
         self.maxThreads = max(1, maxThreads)
         self.name = name
     }
 
     /// Runs `job` on one of the dedicated threads, starting a thread if none is idle.
-    func submit(_ job: @escaping @Sendable () -> Void) {
+    public func submit(_ job: @escaping @Sendable () -> Void) {
         condition.lock()
         jobs.append(job)
         let startThread = jobs.count > idleThreads && threadCount < maxThreads
@@ -41,7 +43,7 @@ final class TransferThreads: @unchecked Sendable {
 
     /// Lets the threads exit once the queued jobs are done; called when the
     /// owning client goes away.
-    func shutdown() {
+    public func shutdown() {
         condition.lock()
         isShutDown = true
         condition.broadcast()
@@ -64,6 +66,16 @@ final class TransferThreads: @unchecked Sendable {
             let job = jobs.removeFirst()
             condition.unlock()
             job()
+        }
+    }
+}
+
+extension TransferThreads {
+    /// Runs a blocking `body` on one of the threads and suspends the calling
+    /// task (without blocking a cooperative thread) until it returns.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            submit { continuation.resume(with: Result { try body() }) }
         }
     }
 }

@@ -250,7 +250,16 @@ public enum StoreConformance {
             let stored = try await insert(store, w, [body], into: CollectionName(.userData, workflow: w))[0]
             let read = try await store.read { try $0.document(stored.key, in: CollectionName(.userData, workflow: w)) }
             guard let read else { throw ConformanceFailure("document lost") }
-            for (name, value) in body { try Expect.equal(read[name], value, name) }
+            for (name, value) in body {
+                if !store.keepsIntegralFloats, case .double(let number) = value, number.rounded() == number,
+                    abs(number) < 9.2e18
+                {
+                    // ArangoDB renders a float with an integral value as an integer (1.0 as 1).
+                    try Expect.equal(read[name], .int(Int64(number)), name)
+                } else {
+                    try Expect.equal(read[name], value, name)
+                }
+            }
             let order = read.body.keys.filter { !$0.hasPrefix("_") }
             try Expect.equal(Array(order), Array(body.keys), "key order")
         },

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import Foundation
+import TorcArango
 import TorcCore
 import TorcServer
 import TorcSQLite
@@ -11,11 +13,14 @@ import TorcSQLite
 struct TorcServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "torc-service",
-        abstract: "The torc workflow service: the torc HTTP API on an embedded SQLite store.",
+        abstract: "The torc workflow service: the torc HTTP API on an embedded SQLite store or on ArangoDB.",
         discussion: """
             Routes are served under /_db/{database}/torc-service. Each database name is an
-            independent data set (one SQLite file per database under the data directory).
-            Environment: TORC_HOST, TORC_PORT, TORC_STORE, TORC_MAX_BODY_SIZE, TORC_LOG_LEVEL.
+            independent data set (one SQLite file per database under the data directory, or the
+            ArangoDB database of that name with --store arangodb).
+            Environment: TORC_HOST, TORC_PORT, TORC_STORE, TORC_MAX_BODY_SIZE, TORC_LOG_LEVEL,
+            TORC_ARANGO_URL (comma-separated), TORC_ARANGO_USER, TORC_ARANGO_PASSWORD,
+            TORC_ARANGO_PASSWORD_FILE, TORC_ARANGO_CA_FILE, TORC_ARANGO_TIMEOUT.
             """)
 
     @Option(help: "Listen address (env TORC_HOST). Default 127.0.0.1.")
@@ -24,8 +29,26 @@ struct TorcServiceCommand: AsyncParsableCommand {
     @Option(help: "Listen port; 0 picks a free one (env TORC_PORT). Default 8529.")
     var port: Int?
 
-    @Option(help: "sqlite:DIR (one file per database in DIR), or memory (env TORC_STORE). Default sqlite:./torc-data.")
+    @Option(help: "sqlite:DIR (one file per database in DIR), memory, or arangodb (env TORC_STORE). Default sqlite:./torc-data.")
     var store: String?
+
+    @Option(help: "ArangoDB endpoint URL; repeat for fail-over endpoints (env TORC_ARANGO_URL, comma-separated).")
+    var arangoUrl: [String] = []
+
+    @Option(help: "ArangoDB user (env TORC_ARANGO_USER). Default root. The password comes from TORC_ARANGO_PASSWORD or --arango-password-file.")
+    var arangoUser: String?
+
+    @Option(help: "A file holding the ArangoDB password (env TORC_ARANGO_PASSWORD_FILE).")
+    var arangoPasswordFile: String?
+
+    @Option(help: "PEM file of CA certificates for https ArangoDB endpoints (env TORC_ARANGO_CA_FILE).")
+    var arangoCaFile: String?
+
+    @Flag(help: "Do not verify the TLS certificate of https ArangoDB endpoints (development only).")
+    var arangoInsecure = false
+
+    @Option(help: "Seconds a request to ArangoDB may take before the service answers 503 (env TORC_ARANGO_TIMEOUT). Default 30.")
+    var arangoTimeout: Int?
 
     @Option(help: "Largest request body in bytes (env TORC_MAX_BODY_SIZE). Default 536870912 (512 MiB).")
     var maxBodySize: Int?
@@ -47,6 +70,18 @@ struct TorcServiceCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("cannot use data directory \(directory): \(error)")
             }
+        case .arangodb(let settings):
+            let arango = ArangoStoreProvider(configuration: ArangoConfiguration(
+                endpoints: settings.endpoints, user: settings.user, password: settings.password,
+                caFile: settings.caFile, verifyPeer: settings.verifyPeer,
+                requestTimeout: .seconds(settings.timeoutSeconds)))
+            do {
+                let version = try await arango.checkConnection()
+                logger.info("ArangoDB \(version) answers at \(settings.endpoints.joined(separator: ", "))")
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            provider = arango
         }
         let app = buildApplication(configuration: configuration, provider: provider, logger: logger)
         try await app.runService()
@@ -66,6 +101,11 @@ struct TorcServiceCommand: AsyncParsableCommand {
                 throw ValidationError(error.description)
             }
         }
+        if case .arangodb(let given) = configuration.store {
+            var settings = given
+            try arangoSettings(into: &settings, environment: environment)
+            configuration.store = .arangodb(settings)
+        }
         if let size = try maxBodySize
             ?? environment.get("TORC_MAX_BODY_SIZE").map({ try Self.integer($0, "TORC_MAX_BODY_SIZE") })
         {
@@ -83,6 +123,32 @@ struct TorcServiceCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         return configuration
+    }
+
+    /// Fills the ArangoDB settings from options and environment.
+    func arangoSettings(into settings: inout ArangoSettings, environment: Environment) throws {
+        var endpoints = arangoUrl
+        if endpoints.isEmpty, let list = environment.get("TORC_ARANGO_URL") {
+            endpoints = list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        }
+        settings.endpoints = endpoints.filter { !$0.isEmpty }
+        settings.endpoints = settings.endpoints.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        if let user = arangoUser ?? environment.get("TORC_ARANGO_USER") { settings.user = user.isEmpty ? nil : user }
+        if let file = arangoPasswordFile ?? environment.get("TORC_ARANGO_PASSWORD_FILE") {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+            else { throw ValidationError("cannot read the ArangoDB password file \(file)") }
+            settings.password = text.trimmingCharacters(in: .newlines)
+        } else if let password = environment.get("TORC_ARANGO_PASSWORD") {
+            settings.password = password
+        }
+        settings.caFile = arangoCaFile ?? environment.get("TORC_ARANGO_CA_FILE")
+        settings.verifyPeer = !arangoInsecure
+        if let timeout = arangoTimeout {
+            settings.timeoutSeconds = timeout
+        } else if let text = environment.get("TORC_ARANGO_TIMEOUT") {
+            let timeout = try Self.integer(text, "TORC_ARANGO_TIMEOUT")
+            settings.timeoutSeconds = timeout
+        }
     }
 
     static func integer(_ text: String, _ name: String) throws -> Int {

@@ -104,6 +104,15 @@ public protocol DocumentStore: Sendable {
     func write<T: Sendable>(
         _ scope: WriteScope, _ body: @escaping @Sendable (any StoreWriter) throws -> T
     ) async throws -> T
+
+    /// Whether a float with an integral value (`1.0`) comes back as a float.
+    /// ArangoDB renders such values as integers (`1`), as the original service
+    /// did; the embedded store keeps them exactly.
+    var keepsIntegralFloats: Bool { get }
+}
+
+extension DocumentStore {
+    public var keepsIntegralFloats: Bool { true }
 }
 
 /// Hands out the store of each database name (`/_db/{database}/...`).

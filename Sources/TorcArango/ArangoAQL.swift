@@ -1,0 +1,56 @@
+import TorcCore
+
+/// Translates `FieldPredicate`s into AQL `FILTER` clauses.
+///
+/// Values always travel as bind parameters; attribute paths are embedded in
+/// the text, which is safe because `FieldPredicate` admits only the segment
+/// characters `A-Z a-z 0-9 _` (and the engine takes them from its schemas).
+/// AQL's `==` already has the predicate semantics: numbers compare by value,
+/// booleans never equal numbers, strings compare exactly.
+enum ArangoAQL {
+    /// ` FILTER ...` for every predicate (empty for none), adding its bind parameters to `bind`.
+    static func filter(_ predicates: [FieldPredicate], variable: String, bind: inout JSONObject) -> String {
+        var text = ""
+        for (index, predicate) in predicates.enumerated() {
+            let name = "v\(index)"
+            let clause = condition(predicate, attribute: path(predicate.path, variable), value: "@" + name)
+            // A comparison with null needs no value; AQL rejects bind parameters the query does not use.
+            if clause.contains("@" + name) { bind[name] = predicate.value }
+            text += " FILTER " + clause
+        }
+        return text
+    }
+
+    static func path(_ segments: [String], _ variable: String) -> String {
+        variable + segments.map { ".`\($0)`" }.joined()
+    }
+
+    /// The attribute's parent object and last name, for existence checks.
+    private static func parentAndName(_ segments: [String]) -> (String, String) {
+        (segments.dropLast().map { ".`\($0)`" }.joined(), segments.last ?? "")
+    }
+
+    static func condition(_ predicate: FieldPredicate, attribute: String, value: String) -> String {
+        switch predicate.op {
+        case .equal:
+            // `null == absent` in AQL; the predicate wants the attribute to exist.
+            if predicate.value.isNull { return exists(predicate, attribute) + " AND \(attribute) == null" }
+            return "\(attribute) == \(value)"
+        case .lessOrEqual:
+            return "IS_NUMBER(\(attribute)) AND \(attribute) <= \(value)"
+        case .greaterOrEqual:
+            return "IS_NUMBER(\(attribute)) AND \(attribute) >= \(value)"
+        case .oneOf:
+            return exists(predicate, attribute) + " AND \(attribute) IN \(value)"
+        case .noneOf:
+            return "(NOT " + exists(predicate, attribute) + " OR \(attribute) NOT IN \(value))"
+        }
+    }
+
+    private static func exists(_ predicate: FieldPredicate, _ attribute: String) -> String {
+        // HAS(parent, name): true also for a stored null, unlike `!= null`.
+        let variable = String(attribute.prefix { $0 != "." })
+        let (parent, name) = parentAndName(predicate.path)
+        return "HAS(\(variable)\(parent), \"\(name)\")"
+    }
+}

@@ -1,0 +1,68 @@
+/// How the service reaches ArangoDB: endpoints, credentials, TLS and limits.
+///
+/// Built once at start-up from the command line and environment (see the
+/// executable) and validated there; the password is never part of any
+/// description, so a logged configuration cannot leak it.
+public struct ArangoConfiguration: Sendable, CustomStringConvertible {
+    /// Base URLs of the ArangoDB servers or coordinators, e.g.
+    /// `http://127.0.0.1:8529`. Requests go to the first one that answers;
+    /// when it stops answering the next one is used.
+    public var endpoints: [String]
+    /// User name for HTTP Basic authentication; `nil` sends no credentials.
+    public var user: String?
+    /// The user's password (from an environment variable or a file, never the command line).
+    public var password: String
+    /// A PEM file of CA certificates for `https` endpoints with a private CA.
+    public var caFile: String?
+    /// Whether `https` certificates are verified (off only for development servers).
+    public var verifyPeer: Bool
+    /// Limit for opening a connection to ArangoDB.
+    public var connectTimeout: Duration
+    /// Limit for one request to ArangoDB; a request of the service that cannot
+    /// reach ArangoDB answers 503 after at most about this long.
+    public var requestTimeout: Duration
+    /// Most concurrent connections (and transactions) to ArangoDB.
+    public var maxConnections: Int
+
+    public init(
+        endpoints: [String], user: String? = "root", password: String = "", caFile: String? = nil,
+        verifyPeer: Bool = true, connectTimeout: Duration = .seconds(3), requestTimeout: Duration = .seconds(30),
+        maxConnections: Int = 32
+    ) {
+        self.endpoints = endpoints
+        self.user = user
+        self.password = password
+        self.caFile = caFile
+        self.verifyPeer = verifyPeer
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.maxConnections = maxConnections
+    }
+
+    /// Endpoints and user only: never the password.
+    public var description: String {
+        "arangodb:\(endpoints.joined(separator: ","))" + (user.map { " (user \($0))" } ?? "")
+    }
+
+    /// Checks the values, with a message naming the wrong one.
+    public func validate() throws(ArangoConfigurationError) {
+        guard !endpoints.isEmpty else { throw ArangoConfigurationError("no ArangoDB endpoint given (--arango-url)") }
+        for endpoint in endpoints {
+            guard endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://"),
+                endpoint.count > "https://".count, !endpoint.contains(" ")
+            else {
+                throw ArangoConfigurationError("ArangoDB endpoint '\(endpoint)' is not an http:// or https:// URL")
+            }
+        }
+        guard maxConnections >= 1 else { throw ArangoConfigurationError("the connection limit must be at least 1") }
+        guard requestTimeout > .zero, connectTimeout > .zero else {
+            throw ArangoConfigurationError("ArangoDB timeouts must be positive")
+        }
+    }
+}
+
+/// A configuration problem, with a message for the operator.
+public struct ArangoConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// An ArangoDB for tests: the emulator from `../shared/arangodb-emulator`,
+/// started on a free loopback port, or an already running server named by
+/// `TORC_TEST_ARANGO_URL`.
+///
+/// Tests that need ArangoDB and cannot get one fail (the start throws); they
+/// never skip.
+public final class ArangoEmulator: @unchecked Sendable {
+    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    public let url: String
+    /// The emulator process (nil for an external server).
+    private let process: Process?
+    /// Where the emulator keeps its data, when started with persistence.
+    public let dataDirectory: String?
+    private let port: Int
+
+    /// The emulator entry point: `TORC_ARANGO_EMULATOR`, or the copy in `../shared` beside the package.
+    public static var script: String {
+        if let path = ProcessInfo.processInfo.environment["TORC_ARANGO_EMULATOR"] { return path }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/arangodb-emulator/arangodb_emulator.py").path
+    }
+
+    /// The server every test of a process shares: `TORC_TEST_ARANGO_URL`, or one emulator started on first use.
+    public static func shared() throws -> ArangoEmulator {
+        try sharedInstance.get()
+    }
+
+    private static let sharedInstance: Result<ArangoEmulator, any Error> = Result {
+        if let url = ProcessInfo.processInfo.environment["TORC_TEST_ARANGO_URL"], !url.isEmpty {
+            return ArangoEmulator(external: url)
+        }
+        return try ArangoEmulator.start()
+    }
+
+    private init(external url: String) {
+        self.url = url
+        process = nil
+        dataDirectory = nil
+        port = Int(url.split(separator: ":").last ?? "") ?? 0
+    }
+
+    private init(url: String, process: Process, dataDirectory: String?, port: Int) {
+        self.url = url
+        self.process = process
+        self.dataDirectory = dataDirectory
+        self.port = port
+    }
+
+    /// Starts an emulator; `port` 0 picks a free one, `dataDirectory` makes it persistent.
+    public static func start(port: Int = 0, dataDirectory: String? = nil, extraArguments: [String] = []) throws -> ArangoEmulator {
+        let script = Self.script
+        guard FileManager.default.fileExists(atPath: script) else {
+            throw EmulatorError("the ArangoDB emulator is not at \(script) (set TORC_ARANGO_EMULATOR or TORC_TEST_ARANGO_URL)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var arguments = ["python3", script, "--host", "127.0.0.1", "--port", String(port)]
+        if let dataDirectory { arguments += ["--data-dir", dataDirectory] }
+        process.arguments = arguments + extraArguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The emulator prints one line when it accepts connections.
+        var line = Data()
+        let handle = output.fileHandleForReading
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let byte = handle.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            if byte == Data([0x0A]) { break }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let range = text.range(of: "http://") else {
+            process.terminate()
+            throw EmulatorError("the ArangoDB emulator did not start: '\(text)'")
+        }
+        let url = String(text[range.lowerBound...].prefix { $0 != " " })
+        let actualPort = Int(url.split(separator: ":").last ?? "") ?? port
+        return ArangoEmulator(url: url, process: process, dataDirectory: dataDirectory, port: actualPort)
+    }
+
+    /// The port it listens on.
+    public var listenPort: Int { port }
+
+    /// Stops the emulator (SIGTERM) and waits for it to exit.
+    public func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
+
+/// The emulator could not be started.
+public struct EmulatorError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
