@@ -107,6 +107,7 @@ let package = Package(
             dependencies: [
                 "TorcCore",
                 "CurlHTTP",
+                "TorcTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -9,7 +9,9 @@ import Foundation
 public final class ArangoEmulator: @unchecked Sendable {
     /// The base URL, e.g. `http://127.0.0.1:41234`.
     public let url: String
-    /// The emulator process (nil for an external server).
+    /// The emulator's watchdog shell (nil for an external server): it kills the
+    /// emulator when it receives SIGTERM (`stop()`) or when the test process
+    /// has ended in any way, so no emulator outlives its tests.
     private let process: Process?
     /// Where the emulator keeps its data, when started with persistence.
     public let dataDirectory: String?
@@ -56,10 +58,15 @@ public final class ArangoEmulator: @unchecked Sendable {
             throw EmulatorError("the ArangoDB emulator is not at \(script) (set TORC_ARANGO_EMULATOR or TORC_TEST_ARANGO_URL)")
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", script, "--host", "127.0.0.1", "--port", String(port)]
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        var arguments = [script, "--host", "127.0.0.1", "--port", String(port)]
         if let dataDirectory { arguments += ["--data-dir", dataDirectory] }
-        process.arguments = arguments + extraArguments
+        // The shell runs the emulator and kills it (as a crash would) on SIGTERM
+        // or once this process is gone.
+        let owner = ProcessInfo.processInfo.processIdentifier
+        let watchdog = #"python3 "$@" </dev/null & pid=$!; trap 'kill -9 $pid; exit 0' TERM; "#
+            + #"while kill -0 \#(owner) 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 0.3; done; kill -9 $pid 2>/dev/null"#
+        process.arguments = ["-c", watchdog, "sh"] + arguments + extraArguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -87,7 +94,8 @@ public final class ArangoEmulator: @unchecked Sendable {
     /// The port it listens on.
     public var listenPort: Int { port }
 
-    /// Stops the emulator (SIGTERM) and waits for it to exit.
+    /// Kills the emulator (SIGKILL, like a crash: with a data directory its
+    /// data survives) and waits for it to exit.
     public func stop() {
         guard let process, process.isRunning else { return }
         process.terminate()

@@ -1,6 +1,7 @@
 import CurlHTTP
 import ArgumentParser
 import Foundation
+import TorcTestSupport
 import TorcCore
 
 /// `torc-bench`: measures what torc users feel (workflow creation,
@@ -47,7 +48,7 @@ struct BenchCommand: AsyncParsableCommand {
             guard let shape = WorkflowGenerator.Shape(rawValue: String(text)) else { throw ValidationError("unknown shape \(text)") }
             return shape
         }
-        var server: ServerProcess?
+        var server: ServiceProcess?
         let base: String
         if let url {
             base = url
@@ -55,7 +56,7 @@ struct BenchCommand: AsyncParsableCommand {
             let binary = serverBinary
                 ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
                 .appendingPathComponent("torc-service").path
-            server = try ServerProcess(binary: binary)
+            server = try ServiceProcess(binary: binary, arguments: ["--store", "sqlite:{dataDirectory}", "--log-level", "warning"])
             base = "http://127.0.0.1:\(server!.port)/_db/bench/torc-service"
         }
         defer { server?.stop() }

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import TorcTestSupport
 import TorcCore
 
 /// One measured scenario: its parameters and figures, for the table and the JSON report.
@@ -12,7 +13,7 @@ struct ScenarioResult: Sendable {
 /// The scenarios of the benchmark, each against one service database.
 struct Scenarios: Sendable {
     let session: APISession
-    let server: ServerProcess?
+    let server: ServiceProcess?
 
     func memoryFigures() -> JSONObject {
         guard let server, let peak = server.peakResidentBytes() else { return [:] }

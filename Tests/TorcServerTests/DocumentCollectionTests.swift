@@ -21,11 +21,11 @@ struct DocumentCollectionTests {
 
             let fetched = try await api.get("\(base)/\(key)")
             #expect(fetched.status == 200)
-            #expect(fetched.json == created.json)
+            #expect(fetched.json == api.stored(created.json))
 
             let list = try await api.get(base)
             #expect(list.status == 200)
-            #expect(list.items == [created.json])
+            #expect(list.items == [api.stored(created.json)])
             #expect(list["count"] == 1 && list["total_count"] == 1 && list["has_more"] == false)
 
             var update = created.json.objectValue ?? [:]

@@ -97,7 +97,7 @@ struct LookupRouteTests {
             let second = try await api.post(path, .string(#"{"key2": [1, 2]}"#))
             #expect(second.status == 200 && second["key2"] == [1, 2])
             let listed = try await api.get(path)
-            #expect(listed.json == ["items": [first.json, second.json]])
+            #expect(listed.json == api.stored(["items": [first.json, second.json]]))
             let edges = try await api.get("/workflows/\(w)/edges/stores")
             #expect(edges.items.map { $0["_to"] } == [first["_id"], second["_id"]])
             #expect(edges.items.allSatisfy { $0["_from"] == job["_id"] })

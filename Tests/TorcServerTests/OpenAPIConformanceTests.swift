@@ -63,7 +63,7 @@ struct OpenAPIConformanceTests {
             let yaml = try await api.raw(.get, "/openapi.yaml")
             #expect(yaml.status == 200 && yaml.headers[.contentType] == "application/yaml")
             let foxx = try await api.raw(
-                .get, "/_db/test/_admin/aardvark/foxxes/docs/swagger.json?mount=/torc-service", absolute: true)
+                .get, "/_db/\(api.database)/_admin/aardvark/foxxes/docs/swagger.json?mount=/torc-service", absolute: true)
             #expect(foxx.status == 200 && foxx.json == json.json)
         }
     }

@@ -18,8 +18,8 @@ struct RoutingTests {
     func outsideMount() async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             #expect(try await api.raw(.get, "/", absolute: true).isError(404))
-            #expect(try await api.raw(.get, "/_db/test/other-service/workflows", absolute: true).isError(404))
-            #expect(try await api.raw(.get, "/_db/test", absolute: true).isError(404))
+            #expect(try await api.raw(.get, "/_db/\(api.database)/other-service/workflows", absolute: true).isError(404))
+            #expect(try await api.raw(.get, "/_db/\(api.database)", absolute: true).isError(404))
         }
     }
 

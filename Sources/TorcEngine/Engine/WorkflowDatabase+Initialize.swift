@@ -147,7 +147,9 @@ struct InitializationPlan {
             cache["scheduler_config_id"] = .string(scheduler)
             let status: String =
                 blocked.contains(job.id) ? "blocked" : (job["status"] == "done" ? "done" : "ready")
-            if job["status"] != .string(status) || job["internal"] != .object(cache) {
+            // Compared as the database compares values: a backend that renders
+            // 43200.0 as 43200 (ArangoDB) must not make an unchanged job look changed.
+            if job["status"] != .string(status) || !(job["internal"] ?? .null).looselyEquals(.object(cache)) {
                 changes.append(Change(job: job, status: status, cache: cache))
             }
         }

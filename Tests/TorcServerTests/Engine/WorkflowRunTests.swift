@@ -58,10 +58,17 @@ struct WorkflowRunTests {
         return ["jobs": .array(jobs)]
     }
 
-    @Test("16 concurrent runners drain 2,000 jobs: each handed out once, all done", arguments: [false, true])
+    /// 2,000 jobs on the embedded store; 400 on ArangoDB, where the emulator
+    /// (one Python process serialising every request) sets the pace.
+    static let drainLayers = TestStore.isArango ? 4 : 20
+
+    @Test(
+        "16 concurrent runners drain a layered DAG (2,000 jobs; 400 on ArangoDB): each handed out once, all done",
+        arguments: TestStore.isArango ? [false] : [false, true])
     func concurrentRunners(onDisk: Bool) async throws {
         try await APIClient.withService(onDisk: onDisk) { (api: APIClient) async throws in
-            let w = try await api.createSpecification(Self.layered())
+            let total = Self.drainLayers * 100
+            let w = try await api.createSpecification(Self.layered(layers: Self.drainLayers))
             try await api.initialize(w)
             let ran = try await withThrowingTaskGroup(of: [String].self) { group in
                 for _ in 0..<16 {
@@ -71,11 +78,11 @@ struct WorkflowRunTests {
                 for try await keys in group { all += keys }
                 return all
             }
-            #expect(ran.count == 2000, "every job handed out")
-            #expect(Set(ran).count == 2000, "no job handed out twice")
+            #expect(ran.count == total, "every job handed out")
+            #expect(Set(ran).count == total, "no job handed out twice")
             let statuses = try await api.statuses(w)
-            #expect(statuses.count == 2000 && statuses.values.allSatisfy { $0 == "done" })
-            #expect(try await api.get("/workflows/\(w)/results")["total_count"] == 2000)
+            #expect(statuses.count == total && statuses.values.allSatisfy { $0 == "done" })
+            #expect(try await api.get("/workflows/\(w)/results")["total_count"] == .int(Int64(total)))
         }
     }
 

@@ -6,7 +6,9 @@ import HummingbirdTesting
 import Testing
 import TorcCore
 import TorcServer
+import TorcArango
 import TorcSQLite
+import TorcTestSupport
 
 /// An answer of the service: status, parsed JSON body and headers.
 struct APIResponse: Sendable {
@@ -35,7 +37,20 @@ struct APIResponse: Sendable {
     var message: String { json["errorMessage"]?.stringValue ?? "" }
 }
 
-/// Drives the service in-process through its router, on a fresh in-memory store.
+/// The store the route tests run on: the embedded store by default, or
+/// ArangoDB (the emulator, or `TORC_TEST_ARANGO_URL`) with `TORC_TEST_STORE=arangodb`.
+enum TestStore {
+    static let isArango = ProcessInfo.processInfo.environment["TORC_TEST_STORE"] == "arangodb"
+
+    /// One ArangoDB provider for the whole test process (its connection pool is shared).
+    static let arango: Result<ArangoStoreProvider, any Error> = Result {
+        let server = try ArangoEmulator.shared()
+        return ArangoStoreProvider(configuration: ArangoConfiguration(endpoints: [server.url], maxConnections: 64))
+    }
+}
+
+/// Drives the service in-process through its router, on a fresh data set:
+/// a new in-memory SQLite store, or a new ArangoDB database for each service.
 struct APIClient: Sendable {
     let client: any TestClientProtocol
     var database = "test"
@@ -43,19 +58,42 @@ struct APIClient: Sendable {
     /// The base path of the service.
     var base: String { "/_db/\(database)/torc-service" }
 
+    /// Whether integral floats come back as floats (not on ArangoDB, which renders 1.0 as 1).
+    var keepsIntegralFloats: Bool { !TestStore.isArango }
+
+    /// `value` as the store gives it back: on ArangoDB every float with an
+    /// integral value becomes an integer; elsewhere it is unchanged.
+    func stored(_ value: JSONValue) -> JSONValue {
+        guard !keepsIntegralFloats else { return value }
+        switch value {
+        case .double(let number) where number.rounded() == number && abs(number) < 9.2e18: return .int(Int64(number))
+        case .array(let items): return .array(items.map(stored))
+        case .object(let members): return .object(members.mapValues(stored))
+        default: return value
+        }
+    }
+
     /// Runs `body` against a new service instance.
     static func withService(
         maxBodySize: Int = ServiceConfiguration.defaultMaxBodySize, onDisk: Bool = false,
         _ body: @escaping @Sendable (APIClient) async throws -> Void
     ) async throws {
         let configuration = ServiceConfiguration(port: 0, store: .memory, maxBodySize: maxBodySize, logLevel: .warning)
-        let provider: any StoreProvider =
-            onDisk
-            ? try SQLiteStoreProvider(directory: FileManager.default.temporaryDirectory.appendingPathComponent("torc-\(UUID())").path)
-            : SQLiteStoreProvider.inMemory()
+        let provider: any StoreProvider
+        var database = "test"
+        if TestStore.isArango {
+            provider = try TestStore.arango.get()
+            database = "t\(UInt64.random(in: 0...UInt64.max))"
+        } else if onDisk {
+            provider = try SQLiteStoreProvider(
+                directory: FileManager.default.temporaryDirectory.appendingPathComponent("torc-\(UUID())").path)
+        } else {
+            provider = SQLiteStoreProvider.inMemory()
+        }
         let app = buildApplication(configuration: configuration, provider: provider)
+        let name = database
         try await app.test(.router) { client in
-            try await body(APIClient(client: client))
+            try await body(APIClient(client: client, database: name))
         }
     }
 

@@ -1,0 +1,111 @@
+import Foundation
+
+/// A `torc-service` process on a free loopback port, for the benchmark and
+/// for tests that need real processes (several servers sharing one ArangoDB).
+public final class ServiceProcess: @unchecked Sendable {
+    // Mutated only during start/stop, by the task that owns the process.
+    public let process = Process()
+    /// The port it listens on.
+    public let port: Int
+    /// A data directory of its own, removed by `stop()` (for `--store sqlite:`).
+    public let dataDirectory: String
+
+    /// The base URL of database `database`.
+    public func baseURL(database: String) -> String { "http://127.0.0.1:\(port)/_db/\(database)/torc-service" }
+
+    /// Starts `binary` with `arguments` plus `--port`; waits until it accepts connections.
+    /// `sqlite:{dataDirectory}` in an argument stands for the process's own directory.
+    public init(binary: String, arguments: [String], port: Int? = nil, log: String? = nil) throws {
+        self.port = try port ?? Self.freePort()
+        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("torc-service-\(UUID())").path
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--port", "\(self.port)"] + arguments.map {
+            $0.replacingOccurrences(of: "{dataDirectory}", with: dataDirectory)
+        }
+        if let log {
+            FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: log)
+        }
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if Self.accepts(port: self.port) { return }
+            guard process.isRunning else {
+                throw ServiceProcessError("torc-service exited with \(process.terminationStatus)")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.terminate()
+        throw ServiceProcessError("torc-service did not start within 60 s")
+    }
+
+    /// The torc-service binary of this package's debug build, or `TORC_SERVICE_BIN`.
+    public static var debugBinary: String {
+        if let path = ProcessInfo.processInfo.environment["TORC_SERVICE_BIN"] { return path }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return packageRoot.appendingPathComponent(".build/debug/torc-service").path
+    }
+
+    /// The server's peak resident memory so far, in bytes (`VmHWM`).
+    public func peakResidentBytes() -> Int? {
+        Self.statusValue(pid: process.processIdentifier, key: "VmHWM")
+    }
+
+    /// Current resident memory in bytes (`VmRSS`).
+    public func residentBytes() -> Int? {
+        Self.statusValue(pid: process.processIdentifier, key: "VmRSS")
+    }
+
+    static func statusValue(pid: Int32, key: String) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
+            let digits = line.split(separator: " ").compactMap { Int($0) }.first
+            return digits.map { $0 * 1024 }
+        }
+        return nil
+    }
+
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ServiceProcessError("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ServiceProcessError("cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    public static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+/// A service process could not be started.
+public struct ServiceProcessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,46 @@
+import CurlHTTP
+import Foundation
+import Testing
+import TorcCore
+import TorcTestSupport
+
+/// Several real torc-service processes sharing one ArangoDB database: the
+/// hand-out guarantees must hold in ArangoDB, not in a process (concurrency.md 3.1).
+@Suite("ArangoDB: several service processes", .serialized)
+struct ArangoMultiProcessTests {
+    @Test("two service processes on one database hand every job out exactly once", arguments: 1...2)
+    func twoProcesses(round: Int) async throws {
+        let server = try ArangoEmulator.shared()
+        let arguments = ["--store", "arangodb", "--arango-url", server.url, "--log-level", "warning"]
+        let first = try ServiceProcess(binary: ServiceProcess.debugBinary, arguments: arguments)
+        defer { first.stop() }
+        let second = try ServiceProcess(binary: ServiceProcess.debugBinary, arguments: arguments)
+        defer { second.stop() }
+        let database = "twoproc\(round)x\(UInt32.random(in: 0...UInt32.max))"
+        let bases = [first.baseURL(database: database), second.baseURL(database: database)]
+        let http = JSONHTTP()
+        let jobCount = 240
+        let specification: JSONValue = [
+            "name": "shared",
+            "jobs": .array((0..<jobCount).map { ["name": .string("job\($0)"), "command": "true"] }),
+        ]
+        let workflow = try await http.ok(.post, "\(bases[0])/workflow_specifications", specification)
+        let key = workflow["_key"]?.stringValue ?? ""
+        try await http.ok(.post, "\(bases[1])/workflows/initialize_jobs/\(key)")
+        let ran = try await withThrowingTaskGroup(of: [String].self) { group in
+            for runner in 0..<16 {
+                let base = bases[runner % 2]
+                group.addTask { try await HTTPRunner(http: http, base: base, workflow: key).drain() }
+            }
+            var all: [String] = []
+            for try await keys in group { all += keys }
+            return all
+        }
+        #expect(ran.count == jobCount, "every job handed out")
+        #expect(Set(ran).count == jobCount, "no job handed out twice")
+        let results = try await http.ok(.get, "\(bases[0])/workflows/\(key)/results")
+        #expect(results["total_count"] == .int(Int64(jobCount)), "one result per job")
+        let done = try await http.ok(.get, "\(bases[1])/workflows/\(key)/jobs?status=done")
+        #expect(done["total_count"] == .int(Int64(jobCount)))
+    }
+}
