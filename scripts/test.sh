@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: Swift tests (every module, both route families, the
-# store-conformance suite), the generated Python client against a real server,
-# schemathesis against the spec, and the checks that generated files are up to date.
+# store-conformance suite on both stores, the ArangoDB layout, multi-process
+# and outage tests), the route tests and the generated Python client against a
+# real server on both stores, schemathesis against the spec, and the checks
+# that generated files are up to date. ArangoDB is the emulator from
+# ../shared/arangodb-emulator (or TORC_ARANGO_EMULATOR); without it the
+# ArangoDB tests fail, they do not skip.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
@@ -38,5 +42,22 @@ done
 VENV="$work/fuzz" clients/python/fuzz.sh "http://127.0.0.1:$port/_db/fuzz/torc-service"
 kill $server
 
-echo "== Python client against the server"
+echo "== Python client against the server (embedded store)"
 VENV="$work/venv" TORC_SERVICE_BIN="$root/.build/debug/torc-service" clients/python/run_tests.sh -q
+
+echo "== ArangoDB: route tests and the Python client on the emulator"
+emulator=${TORC_ARANGO_EMULATOR:-$root/../shared/arangodb-emulator/arangodb_emulator.py}
+[[ -f "$emulator" ]] || { echo "the ArangoDB emulator is not at $emulator (set TORC_ARANGO_EMULATOR)"; exit 1; }
+arango_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 "$emulator" --host 127.0.0.1 --port "$arango_port" > "$work/emulator.log" 2>&1 &
+arango=$!
+trap 'kill $server $arango 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 100); do
+    (echo > "/dev/tcp/127.0.0.1/$arango_port") 2>/dev/null && break
+    sleep 0.1
+done
+arango_url="http://127.0.0.1:$arango_port"
+TORC_TEST_STORE=arangodb TORC_TEST_ARANGO_URL="$arango_url" swift test --skip-build --filter TorcServerTests
+VENV="$work/venv" TORC_SERVICE_BIN="$root/.build/debug/torc-service" \
+    TORC_SERVICE_STORE="arangodb --arango-url $arango_url" clients/python/run_tests.sh -q
+kill $arango

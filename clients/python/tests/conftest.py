@@ -5,7 +5,8 @@ By default a server is started for the test session:
     $TORC_SERVICE_BIN --host 127.0.0.1 --port <free port> --store memory
 
 TORC_SERVICE_BIN defaults to <repo>/.build/debug/torc-service, falling back to
-<repo>/.build/release/torc-service. Set TORC_SERVICE_URL (for example
+<repo>/.build/release/torc-service. TORC_SERVICE_STORE replaces "--store memory"
+(e.g. "arangodb --arango-url http://127.0.0.1:8530" to run the suite on ArangoDB). Set TORC_SERVICE_URL (for example
 http://127.0.0.1:8080/_db/test-workflows/torc-service) to test a server that is
 already running instead.
 """
@@ -71,7 +72,8 @@ def base_url(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("server") / "torc-service.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(binary), "--host", "127.0.0.1", "--port", str(port), "--store", "memory"],
+            [str(binary), "--host", "127.0.0.1", "--port", str(port),
+             "--store", *os.environ.get("TORC_SERVICE_STORE", "memory").split()],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         wait_for_port(port, process, log_path)
