@@ -62,6 +62,7 @@ let package = Package(
         .target(
             name: "TorcServer",
             dependencies: [
+                "CMalloc",
                 "TorcCore",
                 "TorcEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -92,6 +93,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // glibc's malloc_trim, to give the heap of bulk requests back to the OS.
+        .systemLibrary(name: "CMalloc"),
         // Generic async HTTP client over libcurl (used by the ArangoDB backend).
         .target(
             name: "CurlHTTP",
@@ -112,7 +115,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Test-only: the store-conformance suite every backend runs, and fixtures.
+        // Test and benchmark support: the store-conformance suite every backend runs, starting the
+        // ArangoDB emulator and torc-service processes.
         .target(
             name: "TorcTestSupport",
             dependencies: ["TorcCore", "TorcArango"],

@@ -11,6 +11,22 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
 scripts/install-deps.sh
 
+# A free loopback port.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# Waits (up to 10 s) until something accepts connections on port $1.
+wait_for_port() {
+    for _ in $(seq 100); do
+        (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "nothing listens on port $1"
+    return 1
+}
+server=
+arango=
+
 echo "== generated files are up to date"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -31,14 +47,11 @@ echo "== benchmark smoke run (completion and correctness only, not speed)"
 cat "$work/bench.md"
 
 echo "== schemathesis against the server and openapi/torc-service.yaml"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 .build/debug/torc-service --port "$port" --store memory --log-level warning > "$work/fuzz-server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-    (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    sleep 0.1
-done
+trap 'kill $server $arango 2>/dev/null || true; rm -rf "$work"' EXIT
+wait_for_port "$port"
 VENV="$work/fuzz" clients/python/fuzz.sh "http://127.0.0.1:$port/_db/fuzz/torc-service"
 kill $server
 
@@ -48,14 +61,10 @@ VENV="$work/venv" TORC_SERVICE_BIN="$root/.build/debug/torc-service" clients/pyt
 echo "== ArangoDB: route tests and the Python client on the emulator"
 emulator=${TORC_ARANGO_EMULATOR:-$root/../shared/arangodb-emulator/arangodb_emulator.py}
 [[ -f "$emulator" ]] || { echo "the ArangoDB emulator is not at $emulator (set TORC_ARANGO_EMULATOR)"; exit 1; }
-arango_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+arango_port=$(free_port)
 python3 "$emulator" --host 127.0.0.1 --port "$arango_port" > "$work/emulator.log" 2>&1 &
 arango=$!
-trap 'kill $server $arango 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-    (echo > "/dev/tcp/127.0.0.1/$arango_port") 2>/dev/null && break
-    sleep 0.1
-done
+wait_for_port "$arango_port"
 arango_url="http://127.0.0.1:$arango_port"
 TORC_TEST_STORE=arangodb TORC_TEST_ARANGO_URL="$arango_url" swift test --skip-build --filter TorcServerTests
 VENV="$work/venv" TORC_SERVICE_BIN="$root/.build/debug/torc-service" \

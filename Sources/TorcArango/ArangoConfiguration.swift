@@ -1,7 +1,6 @@
 /// How the service reaches ArangoDB: endpoints, credentials, TLS and limits.
 ///
-/// Built once at start-up from the command line and environment (see the
-/// executable) and validated there; the password is never part of any
+/// Built once at start-up by the executable from its validated settings; the password is never part of any
 /// description, so a logged configuration cannot leak it.
 public struct ArangoConfiguration: Sendable, CustomStringConvertible {
     /// Base URLs of the ArangoDB servers or coordinators, e.g.
@@ -43,25 +42,9 @@ public struct ArangoConfiguration: Sendable, CustomStringConvertible {
     public var description: String {
         "arangodb:\(endpoints.joined(separator: ","))" + (user.map { " (user \($0))" } ?? "")
     }
-
-    /// Checks the values, with a message naming the wrong one.
-    public func validate() throws(ArangoConfigurationError) {
-        guard !endpoints.isEmpty else { throw ArangoConfigurationError("no ArangoDB endpoint given (--arango-url)") }
-        for endpoint in endpoints {
-            guard endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://"),
-                endpoint.count > "https://".count, !endpoint.contains(" ")
-            else {
-                throw ArangoConfigurationError("ArangoDB endpoint '\(endpoint)' is not an http:// or https:// URL")
-            }
-        }
-        guard maxConnections >= 1 else { throw ArangoConfigurationError("the connection limit must be at least 1") }
-        guard requestTimeout > .zero, connectTimeout > .zero else {
-            throw ArangoConfigurationError("ArangoDB timeouts must be positive")
-        }
-    }
 }
 
-/// A configuration problem, with a message for the operator.
+/// ArangoDB cannot be used as configured (unreachable, credentials refused), with a message for the operator.
 public struct ArangoConfigurationError: Error, CustomStringConvertible, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }

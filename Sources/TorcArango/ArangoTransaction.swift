@@ -27,6 +27,9 @@ final class ArangoTransaction: StoreWriter {
     private var createdGraphs: [String] = []
     /// Collections dropped by this transaction (dropped for real after the commit).
     private var dropped: Set<CollectionName> = []
+    /// Collections known to exist: those the transaction declared (its begin
+    /// would have failed otherwise) and those looked up once.
+    private var known: Set<CollectionName>
     /// Whether a failure was a conflict with another transaction, so that the
     /// whole body should run again on fresh data rather than fail.
     private(set) var needsRetry = false
@@ -34,10 +37,14 @@ final class ArangoTransaction: StoreWriter {
     /// Largest number of documents sent in one batch request.
     static let batchSize = 5000
 
-    private init(connection: ArangoConnection, database: String, transaction: (id: String, endpoint: Int)) {
+    private init(
+        connection: ArangoConnection, database: String, transaction: (id: String, endpoint: Int),
+        declared: Set<CollectionName>
+    ) {
         self.connection = connection
         self.database = database
         self.transaction = transaction
+        known = declared
     }
 
     // MARK: lifecycle
@@ -61,7 +68,9 @@ final class ArangoTransaction: StoreWriter {
         guard response.isSuccess, let id = response.body["result"]?["id"]?.stringValue else {
             throw ArangoErrorMapping.storeError(response, collection: database)
         }
-        return ArangoTransaction(connection: connection, database: database, transaction: (id, response.endpoint))
+        return ArangoTransaction(
+            connection: connection, database: database, transaction: (id, response.endpoint),
+            declared: Set(write + exclusive))
     }
 
     /// Commits, then carries out the drops the body asked for.
@@ -274,10 +283,11 @@ final class ArangoTransaction: StoreWriter {
 
     func collectionExists(_ collection: CollectionName) throws(StoreError) -> Bool {
         if dropped.contains(collection) { return false }
-        if created.contains(collection) { return true }
+        if created.contains(collection) || known.contains(collection) { return true }
         let response = try connection.request(.get, database: database, "/_api/collection/\(collection.rawValue)")
         if response.status == 404 { return false }
         guard response.isSuccess else { throw fail(response, collection) }
+        known.insert(collection)
         return true
     }
 

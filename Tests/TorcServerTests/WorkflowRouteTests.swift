@@ -56,7 +56,12 @@ struct WorkflowRouteTests {
             #expect(try await api.post("/workflows", ["_key": "my-wf_1"]).isError(400, errorNum: 1210))
             let dotted = try await api.post("/workflows", ["_key": "a.b"])
             #expect(dotted.isError(400))
+            // Longest usable key: `scheduled_compute_nodes__{key}` has at most 256 characters.
+            let longest = String(repeating: "k", count: 256 - "scheduled_compute_nodes__".count)
+            #expect(try await api.post("/workflows", ["_key": .string(longest + "k")]).isError(400))
             #expect(try await api.get("/workflows")["total_count"] == 1)
+            #expect(try await api.post("/workflows", ["_key": .string(longest)]).status == 200)
+            #expect(try await api.get("/workflows/\(longest)/jobs")["total_count"] == 0)
             #expect(try await api.post("/workflows", ["name": ""]).isError(400))
             #expect(try await api.post("/workflows", ["name": "w", "owner": "x"]).isError(400))
         }

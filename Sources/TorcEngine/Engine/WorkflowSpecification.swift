@@ -37,11 +37,32 @@ struct WorkflowSpecification {
                 let body = DocumentSchema.storable(item.objectValue ?? [:])
                 var identity = body
                 if identity["_key"] != nil { identity.removeValue(forKey: "_key") }
+                // Identity ignores attribute order: {"a":1,"b":2} and {"b":2,"a":1} are one entry.
+                identity = Self.canonical(identity)
                 if seen[identity] != nil { continue }
                 seen[identity] = bodies.count
                 if let name = body["name"]?.stringValue { byName[name, default: []].append(bodies.count) }
                 bodies.append(body)
             }
+        }
+
+        /// The object with its members sorted by name, recursively.
+        static func canonical(_ object: JSONObject) -> JSONObject {
+            var sorted = JSONObject()
+            for name in object.keys.sorted() {
+                let value = object[name]!
+                if case .object(let inner) = value {
+                    sorted[name] = .object(canonical(inner))
+                } else if case .array(let items) = value {
+                    sorted[name] = .array(items.map { item in
+                        if case .object(let inner) = item { return .object(canonical(inner)) }
+                        return item
+                    })
+                } else {
+                    sorted[name] = value
+                }
+            }
+            return sorted
         }
 
         /// The single entry called `name`; `nil` when none; 400 when ambiguous.

@@ -20,9 +20,13 @@ public enum WorkflowRecords {
         guard DocumentKey.isValid(key) else {
             throw ServiceError.databaseError(.illegalKey(key))
         }
-        guard CollectionName.isValid("user_data__" + key) else {
+        // Every collection and the graph must be nameable, the longest
+        // (`scheduled_compute_nodes__{key}`) included: at most 256 characters.
+        let names = collections(key).map(\.rawValue) + [WorkflowCollection.graphName(workflow: key)]
+        guard names.allSatisfy(CollectionName.isValid) else {
             throw .badRequest(
-                "workflow key \(key) cannot be used in collection names (allowed characters: A-Z a-z 0-9 _ -)")
+                "workflow key \(key) cannot be used in collection names (allowed characters: A-Z a-z 0-9 _ -, "
+                    + "at most \(256 - "scheduled_compute_nodes__".count) characters)")
         }
     }
 

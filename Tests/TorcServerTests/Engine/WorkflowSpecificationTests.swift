@@ -62,12 +62,12 @@ struct WorkflowSpecificationTests {
         }
     }
 
-    @Test("identical entries are stored once; blocked_by is order-independent; keys are used")
+    @Test("identical entries (in any attribute order) are stored once; blocked_by is order-independent; keys are used")
     func resolution() async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createSpecification([
                 "name": nil, "key": "spec-wf",
-                "files": [["name": "f", "path": "p"], ["name": "f", "path": "p"]],
+                "files": [["name": "f", "path": "p"], ["path": "p", "name": "f"]],
                 "resource_requirements": [["name": "r", "memory": "2g"], ["name": "r", "memory": "2g"]],
                 "jobs": [
                     ["name": "late", "command": "b", "blocked_by": ["early"], "input_files": ["f"], "resource_requirements": "r"],
