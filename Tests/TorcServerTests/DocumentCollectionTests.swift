@@ -82,6 +82,9 @@ struct DocumentCollectionTests {
             #expect(try await api.delete(base).isError(404))
             // A malformed body is reported before the workflow lookup.
             #expect(try await api.raw(.post, base, body: "{").isError(400))
+            // A GET ignores any body it carries.
+            let w = try await api.createWorkflow()
+            #expect(try await api.raw(.get, "/workflows/\(w)/\(sample.collection)", body: "{").status == 200)
         }
     }
 

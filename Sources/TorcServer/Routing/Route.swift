@@ -49,28 +49,32 @@ public struct Route: Sendable {
     /// The handler.
     public var handler: Handler
 
+    /// `body` defaults to `.json`, and to `.ignored` for GET: a GET never has
+    /// a meaningful body, and the original ignored whatever one carried.
     public init(
-        _ method: HTTPRequest.Method, _ path: String, _ operationId: String, body: BodyKind = .json,
+        _ method: HTTPRequest.Method, _ path: String, _ operationId: String, body: BodyKind? = nil,
         _ handler: @escaping @Sendable (RouteRequest) async throws -> JSONValue
     ) {
         self.method = method
         self.path = path
         self.operationId = operationId
-        self.body = body
+        self.body = body ?? Self.defaultBody(method)
         self.handler = { request in .json(try await handler(request)) }
     }
 
     /// A route answering with any `RouteResponse`.
     public init(
-        _ method: HTTPRequest.Method, _ path: String, _ operationId: String, body: BodyKind = .json,
+        _ method: HTTPRequest.Method, _ path: String, _ operationId: String, body: BodyKind? = nil,
         responding handler: @escaping Handler
     ) {
         self.method = method
         self.path = path
         self.operationId = operationId
-        self.body = body
+        self.body = body ?? Self.defaultBody(method)
         self.handler = handler
     }
+
+    static func defaultBody(_ method: HTTPRequest.Method) -> BodyKind { method == .get ? .ignored : .json }
 
     /// The pattern's segments.
     var segments: [PathSegment] {
