@@ -62,7 +62,6 @@ let package = Package(
         .target(
             name: "TorcServer",
             dependencies: [
-                "CMalloc",
                 "TorcCore",
                 "TorcEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -93,8 +92,6 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        // glibc's malloc_trim, to give the heap of bulk requests back to the OS.
-        .systemLibrary(name: "CMalloc"),
         // Generic async HTTP client over libcurl (used by the ArangoDB backend).
         .target(
             name: "CurlHTTP",
