@@ -53,7 +53,7 @@ server=$!
 trap 'kill $server $arango 2>/dev/null || true; rm -rf "$work"' EXIT
 wait_for_port "$port"
 VENV="$work/fuzz" clients/python/fuzz.sh "http://127.0.0.1:$port/_db/fuzz/torc-service"
-kill $server
+kill $server 2>/dev/null || true
 
 echo "== Python client against the server (embedded store)"
 VENV="$work/venv" TORC_SERVICE_BIN="$root/.build/debug/torc-service" clients/python/run_tests.sh -q
@@ -69,4 +69,4 @@ arango_url="http://127.0.0.1:$arango_port"
 TORC_TEST_STORE=arangodb TORC_TEST_ARANGO_URL="$arango_url" swift test --skip-build --filter TorcServerTests
 VENV="$work/venv" TORC_SERVICE_BIN="$root/.build/debug/torc-service" \
     TORC_SERVICE_STORE="arangodb --arango-url $arango_url" clients/python/run_tests.sh -q
-kill $arango
+kill $arango 2>/dev/null || true
