@@ -2,11 +2,10 @@ import CurlHTTP
 import Foundation
 import TorcCore
 
-/// An answer of ArangoDB: status, parsed JSON body (or `.null`) and headers.
+/// An answer of ArangoDB: status and parsed JSON body (or `.null`).
 struct ArangoResponse: Sendable {
     var status: Int
     var body: JSONValue
-    var headers: HTTPHeaders
     /// The index of the endpoint that answered (a stream transaction stays on it).
     var endpoint: Int
 
@@ -106,7 +105,7 @@ final class ArangoConnection: Sendable {
                 throw .failure("ArangoDB answered HTTP \(response.status) with a body that is not JSON")
             }
         }
-        return ArangoResponse(status: response.status, body: body, headers: response.headers, endpoint: endpoint)
+        return ArangoResponse(status: response.status, body: body, endpoint: endpoint)
     }
 
     /// Percent-encodes a path segment or query value (everything but unreserved characters).

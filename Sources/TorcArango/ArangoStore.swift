@@ -69,9 +69,8 @@ public final class ArangoStore: DocumentStore {
             switch beginTransaction(write: write, exclusive: exclusive, fallback: fallback) {
             case .success(let begun):
                 transaction = begun
-            case .failure(let error):
-                guard case .unavailable(let reason) = error, reason.contains("conflict"), attempt < Self.maxAttempts
-                else { throw error }
+            case .failure(let failure):
+                guard failure.retryable, attempt < Self.maxAttempts else { throw failure.error }
                 Self.backOff(attempt)
                 attempt += 1
                 continue
@@ -92,14 +91,16 @@ public final class ArangoStore: DocumentStore {
     /// Begins the transaction, with the fallback collections when the scope's do not exist.
     private func beginTransaction(
         write: [CollectionName], exclusive: [CollectionName], fallback: [CollectionName]?
-    ) -> Result<ArangoTransaction, StoreError> {
-        let first = Result { () throws(StoreError) -> ArangoTransaction in
+    ) -> Result<ArangoTransaction, ArangoTransaction.BeginFailure> {
+        let first = Result { () throws(ArangoTransaction.BeginFailure) -> ArangoTransaction in
             try ArangoTransaction.begin(
                 connection: connection, database: database, write: write, exclusive: exclusive,
                 lockTimeout: lockTimeout)
         }
-        guard case .failure(.collectionNotFound) = first, let fallback else { return first }
-        return Result { () throws(StoreError) -> ArangoTransaction in
+        guard case .failure(let failure) = first, case .collectionNotFound = failure.error, let fallback else {
+            return first
+        }
+        return Result { () throws(ArangoTransaction.BeginFailure) -> ArangoTransaction in
             try ArangoTransaction.begin(
                 connection: connection, database: database, write: fallback, lockTimeout: lockTimeout)
         }

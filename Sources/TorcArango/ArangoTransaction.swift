@@ -55,7 +55,7 @@ final class ArangoTransaction: StoreWriter {
     static func begin(
         connection: ArangoConnection, database: String, write: [CollectionName] = [],
         exclusive: [CollectionName] = [], lockTimeout: Int
-    ) throws(StoreError) -> ArangoTransaction {
+    ) throws(BeginFailure) -> ArangoTransaction {
         let body: JSONValue = [
             "collections": [
                 "write": .array(write.map { .string($0.rawValue) }),
@@ -64,13 +64,27 @@ final class ArangoTransaction: StoreWriter {
             "allowImplicit": true,
             "lockTimeout": .int(Int64(lockTimeout)),
         ]
-        let response = try connection.request(.post, database: database, "/_api/transaction/begin", body: body)
+        let response: ArangoResponse
+        do {
+            response = try connection.request(.post, database: database, "/_api/transaction/begin", body: body)
+        } catch {
+            throw BeginFailure(error: error, retryable: false)
+        }
         guard response.isSuccess, let id = response.body["result"]?["id"]?.stringValue else {
-            throw ArangoErrorMapping.storeError(response, collection: database)
+            throw BeginFailure(
+                error: ArangoErrorMapping.storeError(response, collection: database),
+                retryable: ArangoErrorMapping.retryable.contains(response.errorNum))
         }
         return ArangoTransaction(
             connection: connection, database: database, transaction: (id, response.endpoint),
             declared: Set(write + exclusive))
+    }
+
+    /// Why a transaction could not begin; `retryable` when another transaction
+    /// held its locks (lock timeout), so that beginning again later can succeed.
+    struct BeginFailure: Error {
+        var error: StoreError
+        var retryable: Bool
     }
 
     /// Commits, then carries out the drops the body asked for.
