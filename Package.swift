@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "TorcCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -79,6 +80,7 @@ let package = Package(
                 "TorcServer",
                 "TorcSQLite",
                 "TorcArango",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,6 +88,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // glibc's mallopt, for the allocator tuning of torc-service.
+        .systemLibrary(name: "CMalloc"),
         // libcurl as a system library: module map plus typed shims, nothing else.
         .systemLibrary(
             name: "CCurl",

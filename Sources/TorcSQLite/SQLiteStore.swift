@@ -10,6 +10,7 @@ import TorcCore
 public final class SQLiteStore: DocumentStore {
     let writer: any DatabaseWriter
     let counters = SQLiteCounters()
+    let collections = SQLiteCollectionCache()
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
@@ -48,16 +49,25 @@ public final class SQLiteStore: DocumentStore {
         _ scope: WriteScope, _ body: @escaping @Sendable (any StoreWriter) throws -> T
     ) async throws -> T {
         let counters = self.counters
+        let collections = self.collections
         return try await mapErrors {
             try await writer.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    let transaction = SQLiteTransaction(db: db, counters: counters)
-                    result = try body(transaction)
-                    if transaction.usedCounters { try counters.save(db) }
-                    return .commit
+                // BEGIN and COMMIT through cached statements: GRDB's own
+                // transaction helpers compile them anew for every transaction.
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+                do {
+                    if try collections.validate(db) { counters.invalidate() }
+                    let transaction = SQLiteTransaction(db: db, counters: counters, shared: collections)
+                    let result = try body(transaction)
+                    let reservation = transaction.usedCounters ? try counters.save(db) : nil
+                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                    counters.didCommit(reservation)
+                    collections.apply(found: transaction.found, dropped: transaction.dropped)
+                    return result
+                } catch {
+                    if db.isInsideTransaction { try? db.rollback() }
+                    throw error
                 }
-                return result!
             }
         }
     }

@@ -6,15 +6,21 @@ import TorcCore
 final class SQLiteTransaction: StoreWriter {
     let db: Database
     let counters: SQLiteCounters
-    private var collectionCache: [CollectionName: (id: Int64, isEdge: Bool)] = [:]
+    /// The writer's shared collection ids (write transactions only).
+    let shared: SQLiteCollectionCache?
+    /// Collections looked up in this transaction; given to `shared` at commit.
+    private(set) var found: [CollectionName: SQLiteCollectionEntry] = [:]
+    /// Collections dropped in this transaction; removed from `shared` at commit.
+    private(set) var dropped: Set<CollectionName> = []
     private(set) var usedCounters = false
 
     /// Largest number of bound values in one `IN (...)` list.
     static let chunkSize = 500
 
-    init(db: Database, counters: SQLiteCounters) {
+    init(db: Database, counters: SQLiteCounters, shared: SQLiteCollectionCache? = nil) {
         self.db = db
         self.counters = counters
+        self.shared = shared
     }
 
     // MARK: helpers
@@ -35,29 +41,24 @@ final class SQLiteTransaction: StoreWriter {
     }
 
     /// The id of an existing collection, or nil.
-    func lookup(_ collection: CollectionName) throws -> (id: Int64, isEdge: Bool)? {
-        if let cached = collectionCache[collection] { return cached }
+    func lookup(_ collection: CollectionName) throws -> SQLiteCollectionEntry? {
+        if let cached = found[collection] { return cached }
+        if !dropped.contains(collection), let cached = shared?.entry(collection) { return cached }
         let statement = try db.cachedStatement(sql: "SELECT id, is_edge FROM collections WHERE name = ?")
         guard let row = try Row.fetchOne(statement, arguments: [collection.rawValue]) else { return nil }
-        let entry = (id: row[0] as Int64, isEdge: (row[1] as Int64) != 0)
-        collectionCache[collection] = entry
+        let entry = SQLiteCollectionEntry(id: row[0], isEdge: (row[1] as Int64) != 0)
+        found[collection] = entry
         return entry
     }
 
-    func require(_ collection: CollectionName) throws -> (id: Int64, isEdge: Bool) {
+    func require(_ collection: CollectionName) throws -> SQLiteCollectionEntry {
         guard let entry = try lookup(collection) else { throw StoreError.collectionNotFound(collection.rawValue) }
         return entry
     }
 
-    func parse(_ text: String) throws -> Document {
-        guard case .object(let body) = try JSONParser.parse(Array(text.utf8)) else {
-            throw StoreError.failure("stored document is not an object")
-        }
-        return Document(body)
-    }
-
-    func serialize(_ body: JSONObject) -> String {
-        String(decoding: JSONWriter.bytes(.object(body)), as: UTF8.self)
+    /// The JSON text of `storedBody(...)`, written without building it.
+    func storedBytes(_ body: JSONObject, key: String, id: String, rev: String) -> [UInt8] {
+        JSONWriter.objectBytes(leading: [("_key", key), ("_id", id), ("_rev", rev)], body, excluding: Document.systemAttributes)
     }
 
     /// A stored body: `_key`, `_id`, `_rev` first, then the attributes.
@@ -80,10 +81,11 @@ final class SQLiteTransaction: StoreWriter {
     /// Fetches `(seq, body)` rows for a statement.
     func fetchRows(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws -> [(Int64, Document)] {
         let statement = try db.cachedStatement(sql: sql)
-        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        try statement.setArguments(StatementArguments(arguments))
+        let raw = SQLiteRawStatement(db, statement)
         var result: [(Int64, Document)] = []
-        while let row = try rows.next() {
-            result.append((row[0], try parse(row[1])))
+        try raw.forEachRow { row in
+            result.append((row.int64(0), try row.document(1)))
         }
         return result
     }
@@ -93,9 +95,12 @@ final class SQLiteTransaction: StoreWriter {
     func document(_ key: String, in collection: CollectionName) throws(StoreError) -> Document? {
         try run {
             guard let entry = try lookup(collection) else { throw StoreError.collectionNotFound(collection.rawValue) }
-            let statement = try db.cachedStatement(sql: "SELECT body FROM documents WHERE cid = ? AND key = ?")
-            guard let text = try String.fetchOne(statement, arguments: [entry.id, key]) else { return nil }
-            return try parse(text)
+            let raw = try SQLiteRawStatement(db, "SELECT body FROM documents WHERE cid = ? AND key = ?")
+            raw.bind(1, entry.id)
+            raw.bind(2, key)
+            var document: Document?
+            try raw.forEachRow { row in document = try row.document(0) }
+            return document
         }
     }
 
@@ -226,11 +231,35 @@ final class SQLiteTransaction: StoreWriter {
                 sql: "DELETE FROM documents WHERE cid IN (\(placeholders(ids.count)))", arguments: StatementArguments(ids))
             try db.execute(
                 sql: "DELETE FROM collections WHERE id IN (\(placeholders(ids.count)))", arguments: StatementArguments(ids))
-            for collection in collections { collectionCache[collection] = nil }
+            for collection in collections {
+                found[collection] = nil
+                dropped.insert(collection)
+            }
         }
     }
 
     func insert(_ bodies: [JSONObject], into collection: CollectionName) throws(StoreError) -> [Document] {
+        var stored: [Document] = []
+        stored.reserveCapacity(bodies.count)
+        try insertRows(bodies, into: collection) { body, key, id, rev in
+            stored.append(Document(storedBody(body, key: key, collection: collection, rev: rev)))
+        }
+        return stored
+    }
+
+    func insertReturningIDs(_ bodies: [JSONObject], into collection: CollectionName) throws(StoreError) -> [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(bodies.count)
+        try insertRows(bodies, into: collection) { _, _, id, _ in ids.append(id) }
+        return ids
+    }
+
+    /// Validates every body, then writes one row each; `stored` sees each body
+    /// with the key, `_id` and revision it was given.
+    private func insertRows(
+        _ bodies: [JSONObject], into collection: CollectionName,
+        stored: (JSONObject, String, String, String) -> Void
+    ) throws(StoreError) {
         try run {
             let entry = try require(collection)
             try counters.loadIfNeeded(db)
@@ -266,10 +295,8 @@ final class SQLiteTransaction: StoreWriter {
             if !given.isEmpty, let existing = try documents(given, in: collection).first {
                 throw StoreError.duplicateKey(collection: collection.rawValue, key: existing.key)
             }
-            let statement = try db.cachedStatement(
-                sql: "INSERT INTO documents (cid, key, rev, body, from_id, to_id, status, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            var stored: [Document] = []
-            stored.reserveCapacity(bodies.count)
+            let statement = try SQLiteRawStatement(
+                db, "INSERT INTO documents (cid, key, rev, body, from_id, to_id, status, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             for (body, givenKey) in zip(bodies, keys) {
                 var key = givenKey
                 if key.isEmpty {
@@ -280,15 +307,17 @@ final class SQLiteTransaction: StoreWriter {
                     } while seen.contains(key)
                 }
                 let rev = counters.nextRev()
-                let document = Document(storedBody(body, key: key, collection: collection, rev: rev))
-                try statement.execute(arguments: [
-                    entry.id, key, rev, serialize(document.body),
-                    entry.isEdge ? document.from : nil, entry.isEdge ? document.to : nil,
-                    document["status"]?.stringValue, document["name"]?.stringValue,
-                ])
-                stored.append(document)
+                let id = DocumentKey.id(key, in: collection)
+                statement.bind(1, entry.id)
+                statement.bind(2, key)
+                statement.bind(3, rev)
+                statement.bind(5, entry.isEdge ? body["_from"]?.stringValue : nil)
+                statement.bind(6, entry.isEdge ? body["_to"]?.stringValue : nil)
+                statement.bind(7, body["status"]?.stringValue)
+                statement.bind(8, body["name"]?.stringValue)
+                try statement.execute(binding: storedBytes(body, key: key, id: id, rev: rev), at: 4)
+                stored(body, key, id, rev)
             }
-            return stored
         }
     }
 
@@ -297,32 +326,60 @@ final class SQLiteTransaction: StoreWriter {
             let entry = try require(collection)
             try counters.loadIfNeeded(db)
             usedCounters = true
-            let revStatement = try db.cachedStatement(sql: "SELECT rev FROM documents WHERE cid = ? AND key = ?")
-            for replacement in replacements {
-                guard let current = try String.fetchOne(revStatement, arguments: [entry.id, replacement.key]) else {
-                    throw StoreError.documentNotFound(collection: collection.rawValue, key: replacement.key)
-                }
-                if let expected = replacement.expectedRev, expected != current {
-                    throw StoreError.conflict(collection: collection.rawValue, key: replacement.key, currentRev: current)
-                }
-                if entry.isEdge {
+            if entry.isEdge {
+                for replacement in replacements {
                     guard let from = replacement.body["_from"]?.stringValue, DocumentKey.isValidHandle(from),
                         let to = replacement.body["_to"]?.stringValue, DocumentKey.isValidHandle(to)
                     else { throw StoreError.invalidEdgeHandle }
                 }
             }
-            let update = try db.cachedStatement(
-                sql: "UPDATE documents SET rev = ?, body = ?, from_id = ?, to_id = ?, status = ?, name = ? WHERE cid = ? AND key = ?")
-            return try replacements.map { replacement in
-                let rev = counters.nextRev()
-                let document = Document(storedBody(replacement.body, key: replacement.key, collection: collection, rev: rev))
-                try update.execute(arguments: [
-                    rev, serialize(document.body), entry.isEdge ? document.from : nil, entry.isEdge ? document.to : nil,
-                    document["status"]?.stringValue, document["name"]?.stringValue, entry.id, replacement.key,
-                ])
-                return document
+            // The revision check is part of each UPDATE; only when one matches
+            // nothing is the reason looked up. Several replacements run under a
+            // savepoint, so a failing one leaves the others unwritten.
+            let several = replacements.count > 1
+            if several { try db.cachedStatement(sql: "SAVEPOINT torc_replace").execute() }
+            do {
+                let assignments = "rev = ?, body = ?, from_id = ?, to_id = ?, status = ?, name = ?"
+                let update = try SQLiteRawStatement(db, "UPDATE documents SET \(assignments) WHERE cid = ? AND key = ?")
+                let checked = try SQLiteRawStatement(
+                    db, "UPDATE documents SET \(assignments) WHERE cid = ? AND key = ? AND rev = ?")
+                let documents = try replacements.map { replacement in
+                    let rev = counters.nextRev()
+                    let document = Document(storedBody(replacement.body, key: replacement.key, collection: collection, rev: rev))
+                    let statement = replacement.expectedRev == nil ? update : checked
+                    statement.bind(1, rev)
+                    statement.bind(3, entry.isEdge ? document.from : nil)
+                    statement.bind(4, entry.isEdge ? document.to : nil)
+                    statement.bind(5, document["status"]?.stringValue)
+                    statement.bind(6, document["name"]?.stringValue)
+                    statement.bind(7, entry.id)
+                    statement.bind(8, replacement.key)
+                    if let expected = replacement.expectedRev { statement.bind(9, expected) }
+                    try statement.execute(binding: JSONWriter.bytes(.object(document.body)), at: 2)
+                    if db.changesCount == 0 { throw try missingOrConflict(replacement, entry: entry, collection: collection) }
+                    return document
+                }
+                if several { try db.cachedStatement(sql: "RELEASE torc_replace").execute() }
+                return documents
+            } catch {
+                if several {
+                    try db.cachedStatement(sql: "ROLLBACK TO torc_replace").execute()
+                    try db.cachedStatement(sql: "RELEASE torc_replace").execute()
+                }
+                throw error
             }
         }
+    }
+
+    /// Why a replacement matched no row: the document is gone, or its revision moved.
+    private func missingOrConflict(
+        _ replacement: DocumentReplacement, entry: SQLiteCollectionEntry, collection: CollectionName
+    ) throws -> StoreError {
+        let statement = try db.cachedStatement(sql: "SELECT rev FROM documents WHERE cid = ? AND key = ?")
+        guard let current = try String.fetchOne(statement, arguments: [entry.id, replacement.key]) else {
+            return .documentNotFound(collection: collection.rawValue, key: replacement.key)
+        }
+        return .conflict(collection: collection.rawValue, key: replacement.key, currentRev: current)
     }
 
     func remove(_ keys: [String], from collection: CollectionName) throws(StoreError) -> [Document] {

@@ -29,6 +29,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Workflow shapes for the drain scenario: independent, fan-in.")
     var shapes: String = "independent,fan-in"
 
+    @Option(help: "Scenarios to run, comma-separated: ceiling, create, initialize, drain, user_data. Create always runs when a later scenario needs a workflow; ratios to the ceiling need the ceiling.")
+    var scenarios: String = "ceiling,create,initialize,drain,user_data"
+
     @Option(help: "Clients of the user-data and ceiling scenarios.")
     var clients: Int = 16
 
@@ -44,6 +47,9 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         let jobSizes = try parseList(jobs)
         let workerCounts = try parseList(workers)
+        let selected = Set(scenarios.split(separator: ",").map(String.init))
+        let known: Set = ["ceiling", "create", "initialize", "drain", "user_data"]
+        if let unknown = selected.subtracting(known).first { throw ValidationError("unknown scenario \(unknown)") }
         let shapeList = try shapes.split(separator: ",").map { text in
             guard let shape = WorkflowGenerator.Shape(rawValue: String(text)) else { throw ValidationError("unknown shape \(text)") }
             return shape
@@ -62,6 +68,7 @@ struct BenchCommand: AsyncParsableCommand {
         defer { server?.stop() }
         let session = APISession(base: base, connections: max(workerCounts.max() ?? 1, clients) + 2)
         let scenarios = Scenarios(session: session, server: server)
+        func wanted(_ name: String) -> Bool { selected.contains(name) }
         var results: [ScenarioResult] = []
         func record(_ result: ScenarioResult) {
             results.append(result)
@@ -69,31 +76,43 @@ struct BenchCommand: AsyncParsableCommand {
         }
 
         // The ceiling first, on a small workflow, so every throughput can be related to it.
-        let (small, _) = try await scenarios.create(jobs: 100, shape: .independent)
-        let ceiling = try await scenarios.ceiling(small, clients: clients, requestsPerClient: requestsPerClient * 2)
-        record(ceiling)
-        let ceilingRate = ceiling.figures["requests_per_second"]?.doubleValue ?? 1
+        var ceilingRate: Double?
+        if wanted("ceiling") {
+            let (small, _) = try await scenarios.create(jobs: 100, shape: .independent)
+            let ceiling = try await scenarios.ceiling(small, clients: clients, requestsPerClient: requestsPerClient * 2)
+            record(ceiling)
+            ceilingRate = ceiling.figures["requests_per_second"]?.doubleValue
+            _ = try await session.call(.delete, "/workflows/\(small)")
+        }
+        func ratio(_ figure: JSONValue?) -> JSONValue? {
+            guard let ceilingRate, let value = figure?.doubleValue else { return nil }
+            return .double(value / ceilingRate)
+        }
+        let needsInitialize = wanted("initialize") || wanted("drain")
+        let needsWorkflow = needsInitialize || wanted("create") || wanted("user_data")
 
-        for size in jobSizes {
+        for size in jobSizes where needsWorkflow {
             for shape in shapeList {
                 for workerCount in workerCounts {
+                    let first = workerCount == workerCounts.first
+                    // Only the drain needs a new workflow per runner count.
+                    guard first || wanted("drain") else { continue }
                     let (workflow, create) = try await scenarios.create(jobs: size, shape: shape)
-                    let initialize = try await scenarios.initialize(workflow, jobs: size, shape: shape)
-                    if workerCount == workerCounts.first {
-                        record(create)
-                        record(initialize)
+                    if first && wanted("create") { record(create) }
+                    if needsInitialize {
+                        let initialize = try await scenarios.initialize(workflow, jobs: size, shape: shape)
+                        if first && wanted("initialize") { record(initialize) }
                     }
-                    var drain = try await scenarios.drain(workflow, jobs: size, workers: workerCount, shape: shape)
-                    drain.figures["calls_ratio_to_ceiling"] =
-                        .double((drain.figures["calls_per_second"]?.doubleValue ?? 0) / ceilingRate)
-                    drain.figures["jobs_ratio_to_ceiling"] =
-                        .double((drain.figures["jobs_per_second"]?.doubleValue ?? 0) / ceilingRate)
-                    record(drain)
-                    if workerCount == workerCounts.first && shape == shapeList.first {
+                    if wanted("drain") {
+                        var drain = try await scenarios.drain(workflow, jobs: size, workers: workerCount, shape: shape)
+                        drain.figures["calls_ratio_to_ceiling"] = ratio(drain.figures["calls_per_second"])
+                        drain.figures["jobs_ratio_to_ceiling"] = ratio(drain.figures["jobs_per_second"])
+                        record(drain)
+                    }
+                    if first && shape == shapeList.first && wanted("user_data") {
                         var userData = try await scenarios.userData(workflow, clients: clients, requestsPerClient: requestsPerClient)
                         userData.parameters["jobs"] = .int(Int64(size))
-                        userData.figures["ratio_to_ceiling"] =
-                            .double((userData.figures["requests_per_second"]?.doubleValue ?? 0) / ceilingRate)
+                        userData.figures["ratio_to_ceiling"] = ratio(userData.figures["requests_per_second"])
                         record(userData)
                     }
                     _ = try await session.call(.delete, "/workflows/\(workflow)")

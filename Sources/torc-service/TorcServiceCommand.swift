@@ -57,6 +57,7 @@ struct TorcServiceCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        AllocatorTuning.apply(environment: ProcessInfo.processInfo.environment)
         let configuration = try makeConfiguration(environment: Environment())
         var logger = Logger(label: "torc-service")
         logger.logLevel = configuration.logLevel

@@ -42,9 +42,12 @@ public struct CollectionName: Hashable, Sendable, CustomStringConvertible, Compa
     /// Whether the name is usable as a collection name (`A-Z a-z 0-9 _ -`, at most 256 characters).
     public static func isValid(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= 256 else { return false }
-        return name.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
-        }
+        return name.utf8.allSatisfy(isNameByte)
+    }
+
+    /// `A-Z a-z 0-9 _ -`.
+    @inline(__always) static func isNameByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
     }
 
     public static let workflows = CollectionName(GlobalCollection.workflows.rawValue)

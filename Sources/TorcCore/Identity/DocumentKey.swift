@@ -24,11 +24,15 @@ public enum DocumentKey {
     }
 
     /// Whether `handle` is a syntactically valid document handle `collection/key`.
+    /// Checked on the UTF-8 bytes, without copying either part: every edge
+    /// written passes through here twice.
     public static func isValidHandle(_ handle: String) -> Bool {
-        guard let slash = handle.firstIndex(of: "/") else { return false }
-        let collection = String(handle[..<slash])
-        let key = String(handle[handle.index(after: slash)...])
-        return CollectionName.isValid(collection) && isValid(key)
+        let utf8 = handle.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else { return false }
+        let collection = utf8[..<slash]
+        let key = utf8[utf8.index(after: slash)...]
+        return !collection.isEmpty && collection.count <= 256 && collection.allSatisfy(CollectionName.isNameByte)
+            && !key.isEmpty && key.count <= 254 && key.allSatisfy(isKeyByte)
     }
 
     /// Resolves a path `{key}` that may be a bare key or an `_id` of

@@ -33,6 +33,19 @@ public struct JSONParser {
         }
     }
 
+    /// Parses one complete JSON text in memory someone else owns (a column
+    /// of a stored row), without copying it first.
+    public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        do {
+            var parser = Reader(bytes: buffer)
+            return try parser.parseDocument()
+        } catch let error as JSONParseError {
+            throw error
+        } catch {
+            throw JSONParseError(message: "invalid JSON")
+        }
+    }
+
     /// Parses one complete JSON text from a string.
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))

@@ -18,6 +18,34 @@ public enum JSONWriter {
         String(decoding: bytes(value), as: UTF8.self)
     }
 
+    /// The JSON text of an object whose first members are the string pairs
+    /// `leading`, followed by the members of `object` not named in
+    /// `excluding`: a stored document, serialized without first building it.
+    public static func objectBytes(
+        leading: [(String, String)], _ object: JSONObject, excluding: Set<String>
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        for (key, text) in leading {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            writeString(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            writeString(text, into: &out)
+        }
+        for (key, element) in object where !excluding.contains(key) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            writeString(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            write(element, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
     /// Appends the JSON text of `value` to `out`.
     public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {

@@ -67,6 +67,11 @@ public protocol StoreWriter: StoreReader {
     /// Returns the stored documents in input order.
     func insert(_ bodies: [JSONObject], into collection: CollectionName) throws(StoreError) -> [Document]
 
+    /// `insert(_:into:)` that returns only the `_id`s, in input order: bulk
+    /// creation (a 100,000-job specification) then builds and keeps no copy of
+    /// what it wrote.
+    func insertReturningIDs(_ bodies: [JSONObject], into collection: CollectionName) throws(StoreError) -> [String]
+
     /// Replaces whole bodies (conditionally on `expectedRev`), giving each a new
     /// `_rev`. Fails with `documentNotFound` or `conflict` and then writes nothing.
     func replace(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) -> [Document]
@@ -139,5 +144,12 @@ public enum DatabaseName {
         return utf8.allSatisfy { b in
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
         }
+    }
+}
+
+extension StoreWriter {
+    /// The ids of `insert(_:into:)`, for backends without a cheaper way.
+    public func insertReturningIDs(_ bodies: [JSONObject], into collection: CollectionName) throws(StoreError) -> [String] {
+        try insert(bodies, into: collection).map(\.id)
     }
 }

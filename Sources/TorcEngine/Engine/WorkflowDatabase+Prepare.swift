@@ -97,8 +97,10 @@ enum JobSelection {
         var selected: [Document] = []
         guard limit > 0, cpus > 0, memory > 0 else { return [] }
         var considered = 0
-        // Small pages first: a caller with few CPUs is usually full after a few candidates.
-        var pageSize = max(16, Int(min(cpus, 1000)) * 2)
+        // Small pages first: a caller with C free CPUs is usually full after C
+        // candidates (most jobs need one or two), and every candidate read is a
+        // document parsed; later pages grow fourfold.
+        var pageSize = max(4, Int(min(cpus, 1000)))
         while considered < limit {
             let take = min(pageSize, limit - considered)
             let page = try reader.find(

@@ -171,7 +171,7 @@ struct WorkflowSpecification {
         // Only the `_id`s of stored documents are kept, so a large workflow's
         // documents are not held twice while the rest is written.
         func insert(_ bodies: [JSONObject], _ collection: WorkflowCollection) throws -> [String] {
-            bodies.isEmpty ? [] : try writer.insert(bodies, into: CollectionName(collection, workflow: w)).map(\.id)
+            bodies.isEmpty ? [] : try writer.insertReturningIDs(bodies, into: CollectionName(collection, workflow: w))
         }
         let storedFiles = try insert(files.bodies, .files)
         var storedSchedulers: [WorkflowCollection: [String]] = [:]
