@@ -322,6 +322,29 @@ final class SQLiteTransaction: StoreWriter {
     }
 
     func replace(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) -> [Document] {
+        var documents: [Document] = []
+        documents.reserveCapacity(replacements.count)
+        try replaceRows(replacements, in: collection) { replacement, rev in
+            let document = Document(storedBody(replacement.body, key: replacement.key, collection: collection, rev: rev))
+            documents.append(document)
+            return JSONWriter.bytes(document.json)
+        }
+        return documents
+    }
+
+    func replaceWithoutResult(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) {
+        try replaceRows(replacements, in: collection) { replacement, rev in
+            storedBytes(
+                replacement.body, key: replacement.key, id: DocumentKey.id(replacement.key, in: collection), rev: rev)
+        }
+    }
+
+    /// Writes every replacement; `serialized` gives the stored JSON text of
+    /// each (and may keep the stored document).
+    private func replaceRows(
+        _ replacements: [DocumentReplacement], in collection: CollectionName,
+        serialized: (DocumentReplacement, String) -> [UInt8]
+    ) throws(StoreError) {
         try run {
             let entry = try require(collection)
             try counters.loadIfNeeded(db)
@@ -343,24 +366,22 @@ final class SQLiteTransaction: StoreWriter {
                 let update = try SQLiteRawStatement(db, "UPDATE documents SET \(assignments) WHERE cid = ? AND key = ?")
                 let checked = try SQLiteRawStatement(
                     db, "UPDATE documents SET \(assignments) WHERE cid = ? AND key = ? AND rev = ?")
-                let documents = try replacements.map { replacement in
+                for replacement in replacements {
                     let rev = counters.nextRev()
-                    let document = Document(storedBody(replacement.body, key: replacement.key, collection: collection, rev: rev))
+                    let body = replacement.body
                     let statement = replacement.expectedRev == nil ? update : checked
                     statement.bind(1, rev)
-                    statement.bind(3, entry.isEdge ? document.from : nil)
-                    statement.bind(4, entry.isEdge ? document.to : nil)
-                    statement.bind(5, document["status"]?.stringValue)
-                    statement.bind(6, document["name"]?.stringValue)
+                    statement.bind(3, entry.isEdge ? body["_from"]?.stringValue : nil)
+                    statement.bind(4, entry.isEdge ? body["_to"]?.stringValue : nil)
+                    statement.bind(5, body["status"]?.stringValue)
+                    statement.bind(6, body["name"]?.stringValue)
                     statement.bind(7, entry.id)
                     statement.bind(8, replacement.key)
                     if let expected = replacement.expectedRev { statement.bind(9, expected) }
-                    try statement.execute(binding: JSONWriter.bytes(.object(document.body)), at: 2)
+                    try statement.execute(binding: serialized(replacement, rev), at: 2)
                     if db.changesCount == 0 { throw try missingOrConflict(replacement, entry: entry, collection: collection) }
-                    return document
                 }
                 if several { try db.cachedStatement(sql: "RELEASE torc_replace").execute() }
-                return documents
             } catch {
                 if several {
                     try db.cachedStatement(sql: "ROLLBACK TO torc_replace").execute()

@@ -76,6 +76,10 @@ public protocol StoreWriter: StoreReader {
     /// `_rev`. Fails with `documentNotFound` or `conflict` and then writes nothing.
     func replace(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) -> [Document]
 
+    /// `replace(_:in:)` for callers that do not need the stored documents
+    /// (initialization rewrites every job), so none are built.
+    func replaceWithoutResult(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError)
+
     /// Removes documents by key and returns the removed ones (missing keys are skipped).
     func remove(_ keys: [String], from collection: CollectionName) throws(StoreError) -> [Document]
 
@@ -151,5 +155,10 @@ extension StoreWriter {
     /// The ids of `insert(_:into:)`, for backends without a cheaper way.
     public func insertReturningIDs(_ bodies: [JSONObject], into collection: CollectionName) throws(StoreError) -> [String] {
         try insert(bodies, into: collection).map(\.id)
+    }
+
+    /// `replace(_:in:)`, result dropped, for backends without a cheaper way.
+    public func replaceWithoutResult(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) {
+        _ = try replace(replacements, in: collection)
     }
 }

@@ -31,7 +31,7 @@ extension WorkflowDatabase {
             let jobsCollection = CollectionName(.jobs, workflow: w)
             for start in stride(from: 0, to: plan.changes.count, by: 2_000) {
                 let chunk = plan.changes[start..<min(plan.changes.count, start + 2_000)]
-                _ = try writer.replace(chunk.map { $0.replacement }, in: jobsCollection)
+                try writer.replaceWithoutResult(chunk.map { $0.replacement }, in: jobsCollection)
             }
             return ["message": "Initialized job status"]
         }
