@@ -63,6 +63,7 @@ let package = Package(
         .target(
             name: "TorcServer",
             dependencies: [
+                "CMalloc",
                 "TorcCore",
                 "TorcEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -80,7 +81,6 @@ let package = Package(
                 "TorcServer",
                 "TorcSQLite",
                 "TorcArango",
-                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +88,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // glibc's mallopt, for the allocator tuning of torc-service.
+        // glibc's mallopt and malloc_trim, for the allocator tuning of torc-service.
         .systemLibrary(name: "CMalloc"),
         // libcurl as a system library: module map plus typed shims, nothing else.
         .systemLibrary(

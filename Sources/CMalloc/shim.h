@@ -14,9 +14,13 @@ static inline int cmalloc_set_arena_max(int arenas) { return mallopt(M_ARENA_MAX
 
 /* Size from which allocations are mmap'd (and returned to the system when freed). */
 static inline int cmalloc_set_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+
+/* Returns the free pages of every arena to the system; 1 if any was released. */
+static inline int cmalloc_trim(void) { return malloc_trim(0); }
 #else
 static inline int cmalloc_set_arena_max(int arenas) { (void)arenas; return 0; }
 static inline int cmalloc_set_mmap_threshold(int bytes) { (void)bytes; return 0; }
+static inline int cmalloc_trim(void) { return 0; }
 #endif
 
 #endif /* TORC_CMALLOC_SHIM_H */

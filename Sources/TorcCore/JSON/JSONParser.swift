@@ -21,16 +21,7 @@ public struct JSONParser {
     /// Parses one complete JSON text.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let array = Array(bytes)
-        do {
-            return try array.withUnsafeBufferPointer { buffer in
-                var parser = Reader(bytes: buffer)
-                return try parser.parseDocument()
-            }
-        } catch let error as JSONParseError {
-            throw error
-        } catch {
-            throw JSONParseError(message: "invalid JSON")
-        }
+        return try array.withUnsafeBufferPointer { (buffer) throws(JSONParseError) in try parse(buffer) }
     }
 
     /// Parses one complete JSON text in memory someone else owns (a column

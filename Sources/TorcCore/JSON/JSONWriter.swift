@@ -28,22 +28,22 @@ public enum JSONWriter {
         out.reserveCapacity(256)
         out.append(UInt8(ascii: "{"))
         var first = true
-        for (key, text) in leading {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            writeString(key, into: &out)
-            out.append(UInt8(ascii: ":"))
-            writeString(text, into: &out)
-        }
+        for (key, text) in leading { writeMember(key, .string(text), first: &first, into: &out) }
         for (key, element) in object where !excluding.contains(key) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            writeString(key, into: &out)
-            out.append(UInt8(ascii: ":"))
-            write(element, into: &out)
+            writeMember(key, element, first: &first, into: &out)
         }
         out.append(UInt8(ascii: "}"))
         return out
+    }
+
+    /// `"key":value`, after a comma unless it is the first member.
+    @inline(__always)
+    static func writeMember(_ key: String, _ value: JSONValue, first: inout Bool, into out: inout [UInt8]) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        writeString(key, into: &out)
+        out.append(UInt8(ascii: ":"))
+        write(value, into: &out)
     }
 
     /// Appends the JSON text of `value` to `out`.
@@ -66,13 +66,7 @@ public enum JSONWriter {
         case .object(let o):
             out.append(UInt8(ascii: "{"))
             var first = true
-            for (key, element) in o {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                write(element, into: &out)
-            }
+            for (key, element) in o { writeMember(key, element, first: &first, into: &out) }
             out.append(UInt8(ascii: "}"))
         }
     }

@@ -35,8 +35,9 @@ public struct TorcResponder: HTTPResponder {
         } catch {
             response = ErrorResponse.response(for: error, logger: logger)
         }
+        let elapsed = ContinuousClock.now - start
+        HeapTrimmer.afterRequest(elapsed: elapsed, bodyBytes: request.headers[.contentLength].flatMap { Int($0) } ?? 0)
         if logger.logLevel <= .debug {
-            let elapsed = ContinuousClock.now - start
             let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
             logger.debug("\(request.method) \(request.uri.path) -> \(response.status.code) in \(micros) us")
         }

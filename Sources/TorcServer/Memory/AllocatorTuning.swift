@@ -13,11 +13,12 @@ import CMalloc
 ///
 /// `MALLOC_ARENA_MAX` and `MALLOC_MMAP_THRESHOLD_` in the environment still
 /// win, so an operator can choose otherwise.
-enum AllocatorTuning {
+public enum AllocatorTuning {
     static let arenas: Int32 = 2
     static let mmapThreshold: Int32 = 256 * 1024
 
-    static func apply(environment: [String: String]) {
+    /// Call first thing at start-up, before threads allocate.
+    public static func apply(environment: [String: String]) {
         if environment["MALLOC_ARENA_MAX"] == nil { _ = cmalloc_set_arena_max(arenas) }
         if environment["MALLOC_MMAP_THRESHOLD_"] == nil { _ = cmalloc_set_mmap_threshold(mmapThreshold) }
     }
