@@ -4,19 +4,32 @@ import Testing
 import TorcCore
 import TorcTestSupport
 
-/// Several real torc-service processes sharing one ArangoDB database: the
-/// hand-out guarantees must hold in ArangoDB, not in a process (concurrency.md 3.1).
-@Suite("ArangoDB: several service processes", .serialized)
-struct ArangoMultiProcessTests {
-    @Test("two service processes on one database hand every job out exactly once", arguments: 1...2)
+/// Several real torc-service processes sharing one store: the hand-out
+/// guarantees must hold in the store, not in a process (concurrency.md 3.1).
+/// On ArangoDB the processes share a database; on the embedded store they
+/// share a data directory, whose SQLite file serialises their writes.
+@Suite("Several service processes on one store", .serialized)
+struct MultiProcessTests {
+    @Test("two service processes on one ArangoDB database hand every job out exactly once", arguments: 1...2)
     func twoProcesses(round: Int) async throws {
         let server = try ArangoEmulator.shared()
         let arguments = ["--store", "arangodb", "--arango-url", server.url, "--log-level", "warning"]
+        try await Self.handOut(arguments: arguments, database: "twoproc\(round)x\(UInt32.random(in: 0...UInt32.max))")
+    }
+
+    @Test("two service processes on one SQLite data directory hand every job out exactly once")
+    func twoProcessesOnSQLite() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torc-shared-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await Self.handOut(arguments: ["--store", "sqlite:\(directory)", "--log-level", "warning"], database: "shared")
+    }
+
+    /// 16 runners, alternating between two processes, drain 240 independent jobs.
+    static func handOut(arguments: [String], database: String) async throws {
         let first = try ServiceProcess(binary: ServiceProcess.debugBinary, arguments: arguments)
         defer { first.stop() }
         let second = try ServiceProcess(binary: ServiceProcess.debugBinary, arguments: arguments)
         defer { second.stop() }
-        let database = "twoproc\(round)x\(UInt32.random(in: 0...UInt32.max))"
         let bases = [first.baseURL(database: database), second.baseURL(database: database)]
         let http = JSONHTTP()
         let jobCount = 240
