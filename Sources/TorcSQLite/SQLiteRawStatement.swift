@@ -80,12 +80,6 @@ struct SQLiteRawStatement {
         sqlite3_column_int64(handle, column)
     }
 
-    func string(_ column: Int32) -> String? {
-        guard let text = sqlite3_column_text(handle, column) else { return nil }
-        let count = Int(sqlite3_column_bytes(handle, column))
-        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
-    }
-
     /// Parses the JSON object stored in `column` in place.
     func document(_ column: Int32) throws -> Document {
         // Text first, then its length (the order SQLite documents).

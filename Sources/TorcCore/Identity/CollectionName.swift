@@ -41,8 +41,12 @@ public struct CollectionName: Hashable, Sendable, CustomStringConvertible, Compa
 
     /// Whether the name is usable as a collection name (`A-Z a-z 0-9 _ -`, at most 256 characters).
     public static func isValid(_ name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.count <= 256 else { return false }
-        return name.utf8.allSatisfy(isNameByte)
+        isValidName(name.utf8)
+    }
+
+    /// The name rule on UTF-8 bytes.
+    @inline(__always) static func isValidName(_ utf8: some Collection<UInt8>) -> Bool {
+        !utf8.isEmpty && utf8.count <= 256 && utf8.allSatisfy(isNameByte)
     }
 
     /// `A-Z a-z 0-9 _ -`.

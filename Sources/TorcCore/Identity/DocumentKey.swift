@@ -6,9 +6,12 @@ public enum DocumentKey {
     /// Whether `key` is a legal document key: 1-254 characters from
     /// `A-Z a-z 0-9 _ - : . @ ( ) + , = ; $ ! * ' %`.
     public static func isValid(_ key: String) -> Bool {
-        let utf8 = key.utf8
-        guard !utf8.isEmpty, utf8.count <= 254 else { return false }
-        return utf8.allSatisfy(isKeyByte)
+        isValidKey(key.utf8)
+    }
+
+    /// The key rule on UTF-8 bytes.
+    @inline(__always) static func isValidKey(_ utf8: some Collection<UInt8>) -> Bool {
+        !utf8.isEmpty && utf8.count <= 254 && utf8.allSatisfy(isKeyByte)
     }
 
     @inline(__always) static func isKeyByte(_ b: UInt8) -> Bool {
@@ -31,8 +34,7 @@ public enum DocumentKey {
         guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else { return false }
         let collection = utf8[..<slash]
         let key = utf8[utf8.index(after: slash)...]
-        return !collection.isEmpty && collection.count <= 256 && collection.allSatisfy(CollectionName.isNameByte)
-            && !key.isEmpty && key.count <= 254 && key.allSatisfy(isKeyByte)
+        return CollectionName.isValidName(collection) && isValidKey(key)
     }
 
     /// Resolves a path `{key}` that may be a bare key or an `_id` of
