@@ -9,10 +9,13 @@ import TorcCore
 /// booleans never equal numbers, strings compare exactly.
 enum ArangoAQL {
     /// ` FILTER ...` for every predicate (empty for none), adding its bind parameters to `bind`.
-    static func filter(_ predicates: [FieldPredicate], variable: String, bind: inout JSONObject) -> String {
+    /// `prefix` names the bind parameters, so that several filters can share one query.
+    static func filter(
+        _ predicates: [FieldPredicate], variable: String, bind: inout JSONObject, prefix: String = "v"
+    ) -> String {
         var text = ""
         for (index, predicate) in predicates.enumerated() {
-            let name = "v\(index)"
+            let name = "\(prefix)\(index)"
             let clause = condition(predicate, attribute: path(predicate.path, variable), value: "@" + name)
             // A comparison with null needs no value; AQL rejects bind parameters the query does not use.
             if clause.contains("@" + name) { bind[name] = predicate.value }

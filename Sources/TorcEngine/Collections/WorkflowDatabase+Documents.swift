@@ -29,7 +29,7 @@ extension WorkflowDatabase {
         }
         let prepared = object
         let workflowKey = WorkflowLookup.key(workflow)
-        return try await write(workflow: workflowKey) { writer in
+        return try await write(workflow: workflowKey, prefetching: BatchedReads.workflow(workflow)) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             let name = CollectionName(collection, workflow: workflowDoc.key)
             let stored = try writer.insert([prepared], into: name)[0]
@@ -60,7 +60,7 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/{c}/{K}`.
     public func getDocument(workflow: String, collection: WorkflowCollection, key: String) async throws -> JSONValue {
-        try await read { reader in
+        try await read(prefetching: BatchedReads.document(workflow: workflow, key, in: collection)) { reader in
             let workflowDoc = try WorkflowLookup.require(reader, workflow)
             let name = CollectionName(collection, workflow: workflowDoc.key)
             guard let document = try WorkflowLookup.document(reader, key, in: name) else {
@@ -77,7 +77,8 @@ extension WorkflowDatabase {
     ) async throws -> JSONValue {
         let object = try Schemas.schema(for: collection).validateBody(body)
         let workflowKey = WorkflowLookup.key(workflow)
-        return try await write(workflow: workflowKey) { writer in
+        let batch = BatchedReads.document(workflow: workflow, key, in: collection)
+        return try await write(workflow: workflowKey, prefetching: batch) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             guard let rev = object["_rev"]?.stringValue else {
                 throw ServiceError.badRequest("Updating a document requires the existing revision")

@@ -15,7 +15,8 @@ extension WorkflowDatabase {
     /// `GET /workflows/{W}/files/produced_by_job/{K}`: files the job produces, paged.
     public func filesProducedByJob(workflow: String, key: String, query: QueryParameters) async throws -> JSONValue {
         let paging = try Paging.parse(query)
-        return try await read { reader in
+        let batch = BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .produces)
+        return try await read(prefetching: batch) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key, operation: "Get files produced_by_job key=\(key)")
             let files = try GraphTraversal.outbound(reader, CollectionName(.produces, workflow: w), from: job.id)
@@ -52,7 +53,7 @@ extension WorkflowDatabase {
     /// `GET /workflows/{W}/jobs/resource_requirements/{K}`: the stored
     /// requirements, or the defaults when the job has none.
     public func jobResourceRequirements(workflow: String, key: String) async throws -> JSONValue {
-        try await read { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .requires)) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             return try ResourceRequirementsLookup.forJob(reader, workflow: w, job: job)?.json
@@ -62,7 +63,7 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/jobs/process_stats/{K}`: a bare array sorted by `run_id`.
     public func jobProcessStats(workflow: String, key: String) async throws -> JSONValue {
-        try await read { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .processUsed)) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             let stats = try GraphTraversal.outbound(reader, CollectionName(.processUsed, workflow: w), from: job.id)
@@ -77,7 +78,7 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/jobs/user_data/{K}`: `{"items": [...]}`, not paged.
     public func jobUserData(workflow: String, key: String) async throws -> JSONValue {
-        try await read { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .stores)) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             let data = try GraphTraversal.outbound(reader, CollectionName(.stores, workflow: w), from: job.id)
@@ -90,7 +91,8 @@ extension WorkflowDatabase {
     /// object (what some clients send) is accepted as that object.
     public func addJobUserData(workflow: String, key: String, body: JSONValue?) async throws -> JSONValue {
         let prepared = DocumentSchema.storable(try Schemas.freeForm.validateBody(UserDataBody.unwrap(body)))
-        return try await write(workflow: WorkflowLookup.key(workflow)) { writer in
+        let batch = BatchedReads.document(workflow: workflow, key, in: .jobs)
+        return try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
             let job = try Self.requireJob(writer, workflow: w, key: key)
             let stored = try writer.insert([prepared], into: CollectionName(.userData, workflow: w))[0]
@@ -102,7 +104,7 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/results/find_by_job/{K}`: the job's latest result.
     public func latestResult(workflow: String, key: String) async throws -> JSONValue {
-        try await read { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .returned)) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             let results = try GraphTraversal.outbound(reader, CollectionName(.returned, workflow: w), from: job.id)

@@ -34,7 +34,7 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{K}`.
     public func getWorkflow(key: String) async throws -> JSONValue {
-        try await read { reader in try WorkflowLookup.require(reader, key).json }
+        try await read(prefetching: BatchedReads.workflow(key)) { reader in try WorkflowLookup.require(reader, key).json }
     }
 
     /// `PUT /workflows/{K}`: `_key` must match, `_rev` is required and checked.
