@@ -8,7 +8,7 @@ import TorcCore
 /// locks when it starts and releases them when it ends, on the server,
 /// before the answer travels back (see docs/arangodb-concurrency.md).
 extension ArangoStore {
-    public var batchesCalls: Bool { true }
+    public var batchesCalls: Bool { connection.configuration.batchedCalls }
 
     public func read(batch: ReadBatch) async throws -> [ReadBatch.Answer] {
         try await connection.threads.run { [self] in

@@ -75,7 +75,8 @@ struct TorcServiceCommand: AsyncParsableCommand {
             let arango = ArangoStoreProvider(configuration: ArangoConfiguration(
                 endpoints: settings.endpoints, user: settings.user, password: settings.password,
                 caFile: settings.caFile, verifyPeer: settings.verifyPeer,
-                requestTimeout: .seconds(settings.timeoutSeconds)))
+                requestTimeout: .seconds(settings.timeoutSeconds),
+                batchedCalls: ProcessInfo.processInfo.environment["TORC_ARANGO_BATCHED_CALLS"] != "0"))
             do {
                 let version = try await arango.checkConnection()
                 logger.info("ArangoDB \(version) answers at \(settings.endpoints.joined(separator: ", "))")
