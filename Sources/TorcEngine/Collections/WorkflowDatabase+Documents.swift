@@ -8,11 +8,15 @@ extension WorkflowDatabase {
     ) async throws -> JSONValue {
         let paging = try Paging.parse(query)
         let filters = try QueryFilters.predicates(query, Schemas.listFilters(for: collection))
-        return try await read { reader in
+        @Sendable func page(_ name: CollectionName) -> DocumentQuery {
+            DocumentQuery(name, filters: filters, skip: paging.skip, limit: paging.limit, countTotal: true)
+        }
+        var batch = BatchedReads.workflow(workflow)
+        batch.add(.find(page(CollectionName(collection, workflow: WorkflowLookup.key(workflow)))))
+        return try await read(prefetching: batch) { reader in
             let workflowDoc = try WorkflowLookup.require(reader, workflow)
             let name = CollectionName(collection, workflow: workflowDoc.key)
-            let result = try reader.find(
-                DocumentQuery(name, filters: filters, skip: paging.skip, limit: paging.limit, countTotal: true))
+            let result = try reader.find(page(name))
             return paging.envelope(
                 result.documents.map { JobView.api($0, in: collection) }, totalCount: result.totalCount ?? 0)
         }

@@ -27,12 +27,16 @@ extension WorkflowDatabase {
     /// `GET /workflows/{W}/jobs/find_by_status/{status}`.
     public func jobsByStatus(workflow: String, status: String, query: QueryParameters) async throws -> JSONValue {
         let paging = try Paging.parse(query)
-        return try await read { reader in
+        @Sendable func page(_ w: String) -> DocumentQuery {
+            DocumentQuery(
+                CollectionName(.jobs, workflow: w), filters: [.equal("status", .string(status))],
+                skip: paging.skip, limit: paging.limit, countTotal: true)
+        }
+        var batch = BatchedReads.workflow(workflow)
+        batch.add(.find(page(WorkflowLookup.key(workflow))))
+        return try await read(prefetching: batch) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
-            let result = try reader.find(
-                DocumentQuery(
-                    CollectionName(.jobs, workflow: w), filters: [.equal("status", .string(status))],
-                    skip: paging.skip, limit: paging.limit, countTotal: true))
+            let result = try reader.find(page(w))
             return paging.envelope(result.documents.map(JobView.api), totalCount: result.totalCount ?? 0)
         }
     }
