@@ -19,7 +19,7 @@ struct RequestBudgetTests {
         case complete100Dependents, complete1000Dependents, completeLastOfJoin100
         case statusChangeNoDependents, statusChangeOneDependent, statusChange100Dependents, statusChange1000Dependents
         case postJobUserData, getJobUserData, postWorkflowUserData, postResult
-        case isComplete, readyJobRequirements
+        case isComplete, readyJobRequirements, listPage
 
         var testDescription: String { rawValue }
 
@@ -27,7 +27,7 @@ struct RequestBudgetTests {
         var budget: Int {
             switch self {
             case .getJob, .getWorkflow, .getResult, .getWorkflowUserData, .getJobUserData, .isComplete,
-                .readyJobRequirements:
+                .readyJobRequirements, .listPage:
                 return 1
             default:
                 return 2
@@ -133,6 +133,8 @@ struct RequestBudgetTests {
             return try await counter.count { try await http.ok(.get, "\(base)/workflows/\(w)/jobs/user_data/\(key)") }
         case .isComplete:
             return try await counter.count { try await http.ok(.get, "\(base)/workflows/is_complete/\(w)") }
+        case .listPage:
+            return try await counter.count { try await http.ok(.get, "\(base)/workflows/\(w)/jobs?skip=1&limit=1000") }
         case .readyJobRequirements:
             return try await counter.count { try await http.ok(.get, "\(base)/workflows/ready_job_requirements/\(w)") }
         case .prepareJobs:
