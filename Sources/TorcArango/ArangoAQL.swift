@@ -24,6 +24,22 @@ enum ArangoAQL {
         return text
     }
 
+    /// `FOR d IN @@c FILTER ... [LIMIT @skip, @limit]` of a `DocumentQuery`, the
+    /// one selection text for both the transaction path and read batches, so the
+    /// two cannot select differently. `suffix` keeps bind names apart when
+    /// several selections share one query. Returns the text and whether it is limited.
+    static func select(_ query: DocumentQuery, bind: inout JSONObject, suffix: String = "") -> (String, limited: Bool) {
+        bind["@c" + suffix] = .string(query.collection.rawValue)
+        var text = "FOR d IN @@c\(suffix)" + filter(query.filters, variable: "d", bind: &bind, prefix: "v\(suffix)_")
+        let limited = query.limit != nil || query.skip > 0
+        if limited {
+            text += " LIMIT @skip\(suffix), @limit\(suffix)"
+            bind["skip" + suffix] = .int(Int64(query.skip))
+            bind["limit" + suffix] = .int(Int64(query.limit ?? Int(Int32.max)))
+        }
+        return (text, limited)
+    }
+
     static func path(_ segments: [String], _ variable: String) -> String {
         variable + segments.map { ".`\($0)`" }.joined()
     }

@@ -95,17 +95,14 @@ enum ArangoBatchQuery {
                 let attribute = end == .from ? "_from" : "_to"
                 text += "LET \(s) = (FOR e IN @@c\(index) FILTER e.\(attribute) IN \(handles(source, index, batch.steps, &bind)) RETURN e) "
             case .find(let query):
-                bind["@c\(index)"] = .string(query.collection.rawValue)
-                let filter = ArangoAQL.filter(query.filters, variable: "d", bind: &bind, prefix: "f\(index)_")
-                var select = "FOR d IN @@c\(index)" + filter
-                let limited = query.limit != nil || query.skip > 0
-                if limited {
-                    select += " LIMIT @skip\(index), @limit\(index)"
-                    bind["skip\(index)"] = .int(Int64(query.skip))
-                    bind["limit\(index)"] = .int(Int64(query.limit ?? Int(Int32.max)))
-                }
+                let (select, limited) = ArangoAQL.select(query, bind: &bind, suffix: "\(index)")
                 if query.countTotal && limited {
-                    text += "LET \(s) = { d: (\(select) RETURN d), t: LENGTH(FOR d IN @@c\(index)\(filter) RETURN 1) } "
+                    // The total of every match: the same selection without its LIMIT.
+                    var all = query
+                    all.skip = 0
+                    all.limit = nil
+                    let (every, _) = ArangoAQL.select(all, bind: &bind, suffix: "\(index)t")
+                    text += "LET \(s) = { d: (\(select) RETURN d), t: LENGTH(\(every) RETURN 1) } "
                 } else {
                     text += "LET \(s) = { d: (\(select) RETURN d) } "
                 }

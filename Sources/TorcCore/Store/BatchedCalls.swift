@@ -36,7 +36,12 @@ extension DocumentStore {
         _ body: @escaping @Sendable (any StoreWriter) throws -> JSONValue
     ) async throws -> JSONValue {
         guard batchesCalls else { return try await write(scope, body) }
-        for _ in 0..<Self.batchedWriteAttempts {
+        for attempt in 0..<Self.batchedWriteAttempts {
+            if attempt > 0 {
+                // Callers that lost the same race (hand-outs picking the same
+                // first ready jobs) spread out instead of colliding again.
+                try await Task.sleep(for: .microseconds(Int.random(in: 0...(500 << min(attempt, 4)))))
+            }
             guard let answers = try? await read(batch: batch) else { break }
             let session = SnapshotSession(batch: batch, answers: answers)
             let result: JSONValue
