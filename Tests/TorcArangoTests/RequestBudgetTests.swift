@@ -18,6 +18,7 @@ struct RequestBudgetTests {
         case completeNoDependents, completeStillBlocked, completeOneDependent
         case complete100Dependents, complete1000Dependents, completeLastOfJoin100
         case statusChangeNoDependents, statusChangeOneDependent, statusChange100Dependents, statusChange1000Dependents
+        case statusChangeBlockerOfJoin100
         case postJobUserData, getJobUserData, postWorkflowUserData, postResult
         case isComplete, readyJobRequirements, listPage
 
@@ -41,7 +42,7 @@ struct RequestBudgetTests {
             case .complete100Dependents, .statusChange100Dependents: return (100, 0)
             case .complete1000Dependents, .statusChange1000Dependents: return (1000, 0)
             case .completeStillBlocked: return (0, 2)
-            case .completeLastOfJoin100: return (0, 100)
+            case .completeLastOfJoin100, .statusChangeBlockerOfJoin100: return (0, 100)
             default: return (0, 0)
             }
         }
@@ -143,6 +144,14 @@ struct RequestBudgetTests {
                 guard !(answer["jobs"]?.arrayValue ?? []).isEmpty else { throw TestFailure("no job handed out") }
             }
             return used
+        case .statusChangeBlockerOfJoin100:
+            let blocker = try job("b99")
+            let blockerKey = blocker["_key"]?.stringValue ?? ""
+            return try await counter.count {
+                try await http.ok(
+                    .put,
+                    "\(base)/workflows/\(w)/jobs/manage_status_change/\(blockerKey)/submitted/\(blocker["_rev"]?.stringValue ?? "")")
+            }
         case .statusChangeNoDependents, .statusChangeOneDependent, .statusChange100Dependents, .statusChange1000Dependents:
             return try await counter.count {
                 try await http.ok(.put, "\(base)/workflows/\(w)/jobs/manage_status_change/\(key)/submitted/\(rev)")
