@@ -93,7 +93,9 @@ enum ArangoBatchQuery {
             case .edges(let collection, let end, let source):
                 bind["@c\(index)"] = .string(collection.rawValue)
                 let attribute = end == .from ? "_from" : "_to"
-                text += "LET \(s) = (FOR e IN @@c\(index) FILTER e.\(attribute) IN \(handles(source, index, batch.steps, &bind)) RETURN e) "
+                // One equality lookup in the edge index per handle (an `IN` list may be scanned).
+                text += "LET \(s) = (FOR h IN \(handles(source, index, batch.steps, &bind)) "
+                    + "FOR e IN @@c\(index) FILTER e.\(attribute) == h RETURN e) "
             case .find(let query):
                 let (select, limited) = ArangoAQL.select(query, bind: &bind, suffix: "\(index)")
                 if query.countTotal && limited {
@@ -133,16 +135,18 @@ enum ArangoBatchQuery {
             bind["h\(index)"] = .array(list.map { .string($0) })
             return "@h\(index)"
         case .ids(let step):
-            return "\(documents(step))[*]._id"
+            return "UNIQUE(\(documents(step))[*]._id)"
         case .ends(let step, let end):
-            return "\(documents(step))[*].\(end == .from ? "_from" : "_to")"
+            return "UNIQUE(\(documents(step))[*].\(end == .from ? "_from" : "_to"))"
         }
     }
 
     static func answer(_ step: ReadBatch.Step, _ value: JSONValue) throws(StoreError) -> ReadBatch.Answer {
         switch step {
-        case .documents, .edges:
+        case .documents:
             return .documents(try documents(value))
+        case .edges:
+            return .documents(creationOrder(try documents(value)))
         case .find(let query):
             let found = try documents(value["d"] ?? .array([]))
             let total: Int? = query.countTotal ? (value["t"]?.intValue.map(Int.init) ?? found.count) : nil
@@ -150,6 +154,16 @@ enum ArangoBatchQuery {
         case .count:
             return .count(Int(value.intValue ?? 0))
         }
+    }
+
+    /// Edges come back grouped by handle; the store's contract is creation
+    /// order, which generated keys (increasing decimal strings) give back.
+    private static func creationOrder(_ edges: [Document]) -> [Document] {
+        guard edges.allSatisfy({ UInt64($0.key) != nil }) else { return edges }
+        return edges.enumerated().sorted { a, b in
+            let (x, y) = (UInt64(a.element.key) ?? 0, UInt64(b.element.key) ?? 0)
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
     }
 
     private static func documents(_ value: JSONValue) throws(StoreError) -> [Document] {

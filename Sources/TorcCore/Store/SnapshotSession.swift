@@ -93,8 +93,8 @@ public final class SnapshotSession: StoreWriter {
                 }
                 for edge in answer.documents where known[edge.id] == nil { known[edge.id] = edge }
                 var list = snapshotEdges[collection] ?? []
-                let have = Set(list.map(\.id))
-                list += answer.documents.filter { !have.contains($0.id) }
+                var have = Set(list.map(\.id))
+                list += answer.documents.filter { have.insert($0.id).inserted }
                 snapshotEdges[collection] = list
             case .find(let query):
                 existing.insert(query.collection)
@@ -105,6 +105,11 @@ public final class SnapshotSession: StoreWriter {
                 if case .count(let n) = answer { counts[CountQuery(collection: collection, filters: filters)] = n }
             }
             earlier.append(answer)
+        }
+        // Several steps may read one edge collection: keep creation order across
+        // them (generated keys are increasing decimal strings).
+        for (collection, list) in snapshotEdges where list.allSatisfy({ UInt64($0.key) != nil }) {
+            snapshotEdges[collection] = list.sorted { (UInt64($0.key) ?? 0) < (UInt64($1.key) ?? 0) }
         }
     }
 
