@@ -145,7 +145,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TorcSQLiteTests",
-            dependencies: ["TorcCore", "TorcSQLite", "TorcTestSupport"],
+            dependencies: [
+                "TorcCore", "TorcSQLite", "TorcTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
