@@ -64,7 +64,7 @@ public struct TorcResponder: HTTPResponder {
         case .methodNotAllowed(let allowed):
             var headers = HTTPFields()
             headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
-            return ErrorResponse.response(ServiceError(status: 405, message: "Method Not Allowed"), headers: headers)
+            return ErrorResponse.response(HTTPError(status: 405, message: "Method Not Allowed"), headers: headers)
         case .found(let route, let parameters):
             let body = try await readBody(request, kind: route.body)
             let query = PercentDecoding.queryParameters(request.uri.query)
@@ -89,7 +89,7 @@ public struct TorcResponder: HTTPResponder {
         do {
             buffer = try await request.body.collect(upTo: maxBodySize)
         } catch is NIOTooManyBytesError {
-            throw ServiceError(status: 413, message: "request body is larger than \(maxBodySize) bytes")
+            throw HTTPError(status: 413, message: "request body is larger than \(maxBodySize) bytes")
         }
         guard buffer.readableBytes > 0 else { return nil }
         let bytes = buffer.readableBytesView
