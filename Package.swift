@@ -63,7 +63,6 @@ let package = Package(
         .target(
             name: "TorcServer",
             dependencies: [
-                "CMalloc",
                 "TorcCore",
                 "TorcEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -81,6 +80,7 @@ let package = Package(
                 "TorcServer",
                 "TorcSQLite",
                 "TorcArango",
+                "TorcMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,6 +90,16 @@ let package = Package(
         ),
         // glibc's mallopt and malloc_trim, for the allocator tuning of torc-service.
         .systemLibrary(name: "CMalloc"),
+        // Allocator tuning at start-up and the background heap trim: outside the HTTP layer, off the request path.
+        .target(
+            name: "TorcMemory",
+            dependencies: [
+                "CMalloc",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // libcurl as a system library: module map plus typed shims, nothing else.
         .systemLibrary(
             name: "CCurl",
@@ -121,6 +131,11 @@ let package = Package(
         .target(
             name: "TorcTestSupport",
             dependencies: ["TorcCore", "TorcArango"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TorcMemoryTests",
+            dependencies: ["TorcMemory"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

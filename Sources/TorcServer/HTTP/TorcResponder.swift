@@ -16,8 +16,6 @@ public struct TorcResponder: HTTPResponder {
     let table: RouteTable
     let maxBodySize: Int
     let logger: Logger
-    /// One per server: trims are spaced across all requests.
-    let heapTrimmer = HeapTrimmer()
 
     init(service: TorcService, routes: [Route], maxBodySize: Int, logger: Logger) {
         self.service = service
@@ -38,7 +36,6 @@ public struct TorcResponder: HTTPResponder {
             response = ErrorResponse.response(for: error, logger: logger)
         }
         let elapsed = ContinuousClock.now - start
-        heapTrimmer.afterRequest(elapsed: elapsed, bodyBytes: request.headers[.contentLength].flatMap { Int($0) } ?? 0)
         if logger.logLevel <= .debug {
             let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
             logger.debug("\(request.method) \(request.uri.path) -> \(response.status.code) in \(micros) us")

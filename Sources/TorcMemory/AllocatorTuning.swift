@@ -22,4 +22,10 @@ public enum AllocatorTuning {
         if environment["MALLOC_ARENA_MAX"] == nil { _ = cmalloc_set_arena_max(arenas) }
         if environment["MALLOC_MMAP_THRESHOLD_"] == nil { _ = cmalloc_set_mmap_threshold(mmapThreshold) }
     }
+
+    /// Returns the free pages of every arena to the system. It locks each arena
+    /// while it walks it: call it from `HeapTrimService`, never on a request.
+    static func trim() {
+        _ = cmalloc_trim()
+    }
 }
