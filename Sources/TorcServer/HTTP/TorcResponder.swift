@@ -67,7 +67,7 @@ public struct TorcResponder: HTTPResponder {
             let query = PercentDecoding.queryParameters(request.uri.query)
             let database = try await service.database(databaseName)
             let answer = try await route.handler(
-                RouteRequest(database: database, parameters: parameters, query: query, body: body))
+                RouteRequest(database: database, parameters: parameters, query: query, body: body, pattern: route.path))
             switch answer {
             case .json(let value):
                 return JSONResponse.make(value)
