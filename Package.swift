@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // JSON value, documents, identities, collection names, store protocol and errors.
@@ -71,7 +72,20 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings,
+            // The served OpenAPI document is generated from openapi/torc-service.yaml at build time.
+            plugins: ["EmbedOpenAPISpec"]
+        ),
+        // Build tool: openapi/torc-service.yaml -> Swift source with its YAML and JSON renderings.
+        .executableTarget(
+            name: "openapi-embed",
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "EmbedOpenAPISpec",
+            capability: .buildTool(),
+            dependencies: ["openapi-embed"]
         ),
         .executableTarget(
             name: "torc-service",
