@@ -28,4 +28,10 @@ public enum AllocatorTuning {
     static func trim() {
         _ = cmalloc_trim()
     }
+
+    /// Bytes the arenas hold free: an upper bound of what `trim()` can return.
+    /// It walks the arenas' free lists, so it is read only when a trim is in question.
+    static func freeBytes() -> Int {
+        Int(cmalloc_free_bytes())
+    }
 }

@@ -17,11 +17,11 @@ import Glibc
 /// after slow or large requests, in the HTTP layer) nor often.
 ///
 /// This service looks at resident memory once per `interval` (one read of
-/// `/proc/self/statm`). It trims when resident memory has grown at least `growth`
-/// above what it was after the last trim and then stopped growing for one
-/// interval, i.e. after a burst of allocation has ended; the trim runs on a
-/// dispatch thread. Afterwards the resident size becomes the new reference, so
-/// memory that stays live is never trimmed twice.
+/// `/proc/self/statm`). It trims when resident memory is at least `growth` above
+/// the lowest level seen, has stopped growing for one interval (a burst of
+/// allocation has ended) and the allocator holds at least `growth / 2` bytes
+/// free (memory that is live cannot be given back, so it is not trimmed for);
+/// the trim runs on a dispatch thread.
 public struct HeapTrimService: Service {
     /// How often resident memory is read.
     let interval: Duration
@@ -38,6 +38,7 @@ public struct HeapTrimService: Service {
     public func run() async throws {
         guard var reference = ResidentMemory.bytes() else { return await waitForShutdown() }
         var previous = reference
+        var lastTrim: Int?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
@@ -45,15 +46,21 @@ public struct HeapTrimService: Service {
                 return
             }
             guard let resident = ResidentMemory.bytes() else { return }
-            var decision = TrimPolicy.decide(reference: reference, previous: previous, resident: resident, growth: growth)
-            if decision == .trim {
-                let before = resident
+            let decision = TrimPolicy.decide(
+                reference: reference, previous: previous, resident: resident, growth: growth, lastTrim: lastTrim,
+                freeBytes: AllocatorTuning.freeBytes)
+            switch decision {
+            case .trim:
                 await Self.trimOffPool()
                 let after = ResidentMemory.bytes() ?? resident
-                logger.debug("heap trimmed: resident \(before >> 20) MB -> \(after >> 20) MB")
-                decision = .rebase(after)
+                logger.debug("heap trimmed: resident \(resident >> 20) MB -> \(after >> 20) MB")
+                reference = min(reference, after)
+                lastTrim = after
+            case .rebase(let bytes):
+                reference = bytes
+            case .wait:
+                break
             }
-            if case .rebase(let bytes) = decision { reference = bytes }
             previous = ResidentMemory.bytes() ?? resident
         }
     }
@@ -82,14 +89,22 @@ enum TrimPolicy: Equatable {
     /// No trim; measure growth from this resident size from now on.
     case rebase(Int)
 
-    /// `reference`: resident bytes after the last trim (or the lowest seen
-    /// since); `previous`: resident bytes one interval ago; `resident`: now.
-    static func decide(reference: Int, previous: Int, resident: Int, growth: Int) -> TrimPolicy {
+    /// `reference`: the lowest resident size seen; `previous`: resident bytes
+    /// one interval ago; `resident`: now; `freeBytes`: what the allocator holds
+    /// free, read only when everything else calls for a trim; `lastTrim`: the
+    /// resident size right after the last trim, if any.
+    static func decide(
+        reference: Int, previous: Int, resident: Int, growth: Int, lastTrim: Int? = nil, freeBytes: () -> Int
+    ) -> TrimPolicy {
         if resident < reference { return .rebase(resident) }
         guard resident - reference >= growth else { return .wait }
+        // Nothing new since the last trim: what it left could not be given back.
+        if let lastTrim, resident <= lastTrim + growth / 4 { return .wait }
         // Still growing: a bulk request is under way; trimming now would only
         // take the arena locks from it.
         if resident > previous + growth / 8 { return .wait }
+        // Live data: nothing to give back.
+        guard freeBytes() >= growth / 2 else { return .wait }
         return .trim
     }
 }
