@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // JSON value, documents, identities, collection names, store protocol and errors.
@@ -63,7 +64,6 @@ let package = Package(
         .target(
             name: "TorcServer",
             dependencies: [
-                "CMalloc",
                 "TorcCore",
                 "TorcEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -72,7 +72,20 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings,
+            // The served OpenAPI document is generated from openapi/torc-service.yaml at build time.
+            plugins: ["EmbedOpenAPISpec"]
+        ),
+        // Build tool: openapi/torc-service.yaml -> Swift source with its YAML and JSON renderings.
+        .executableTarget(
+            name: "openapi-embed",
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "EmbedOpenAPISpec",
+            capability: .buildTool(),
+            dependencies: ["openapi-embed"]
         ),
         .executableTarget(
             name: "torc-service",
@@ -81,6 +94,7 @@ let package = Package(
                 "TorcServer",
                 "TorcSQLite",
                 "TorcArango",
+                "TorcMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,6 +104,16 @@ let package = Package(
         ),
         // glibc's mallopt and malloc_trim, for the allocator tuning of torc-service.
         .systemLibrary(name: "CMalloc"),
+        // Allocator tuning at start-up and the background heap trim: outside the HTTP layer, off the request path.
+        .target(
+            name: "TorcMemory",
+            dependencies: [
+                "CMalloc",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // libcurl as a system library: module map plus typed shims, nothing else.
         .systemLibrary(
             name: "CCurl",
@@ -124,6 +148,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TorcMemoryTests",
+            dependencies: ["TorcMemory"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TorcCoreTests",
             dependencies: ["TorcCore"],
             swiftSettings: swiftSettings
@@ -145,7 +174,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TorcSQLiteTests",
-            dependencies: ["TorcCore", "TorcSQLite", "TorcTestSupport"],
+            dependencies: [
+                "TorcCore", "TorcSQLite", "TorcTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import Logging
 import Foundation
 import TorcArango
 import TorcCore
+import TorcMemory
 import TorcServer
 import TorcSQLite
 
@@ -85,7 +86,8 @@ struct TorcServiceCommand: AsyncParsableCommand {
             }
             provider = arango
         }
-        let app = buildApplication(configuration: configuration, provider: provider, logger: logger)
+        var app = buildApplication(configuration: configuration, provider: provider, logger: logger)
+        app.addServices(HeapTrimService(logger: logger))
         try await app.runService()
     }
 

@@ -65,12 +65,8 @@ extension WorkflowDatabase {
     /// `GET /workflows/{W}/{c}/{K}`.
     public func getDocument(workflow: String, collection: WorkflowCollection, key: String) async throws -> JSONValue {
         try await read(prefetching: BatchedReads.document(workflow: workflow, key, in: collection)) { reader in
-            let workflowDoc = try WorkflowLookup.require(reader, workflow)
-            let name = CollectionName(collection, workflow: workflowDoc.key)
-            guard let document = try WorkflowLookup.document(reader, key, in: name) else {
-                throw ServiceError.documentNotFound("Get \(collection.rawValue) with key=\(key)")
-            }
-            return JobView.api(document, in: collection)
+            let found = try WorkflowLookup.requireDocument(reader, workflow: workflow, key, in: collection)
+            return JobView.api(found.document, in: collection)
         }
     }
 
@@ -114,11 +110,8 @@ extension WorkflowDatabase {
         try OptionalBody.validate(body)
         let workflowKey = WorkflowLookup.key(workflow)
         return try await write(workflow: workflowKey) { writer in
-            let workflowDoc = try WorkflowLookup.require(writer, workflow)
-            let name = CollectionName(collection, workflow: workflowDoc.key)
-            guard let document = try WorkflowLookup.document(writer, key, in: name) else {
-                throw ServiceError.documentNotFound("Get \(collection.rawValue) with key=\(key)")
-            }
+            let (workflowDoc, name, document) = try WorkflowLookup.requireDocument(
+                writer, workflow: workflow, key, in: collection)
             _ = try writer.remove([document.key], from: name)
             if collection.isVertex {
                 try writer.removeEdges(touching: [document.id], in: Self.edgeCollections(workflowDoc.key))

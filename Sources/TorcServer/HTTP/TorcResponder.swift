@@ -16,8 +16,6 @@ public struct TorcResponder: HTTPResponder {
     let table: RouteTable
     let maxBodySize: Int
     let logger: Logger
-    /// One per server: trims are spaced across all requests.
-    let heapTrimmer = HeapTrimmer()
 
     init(service: TorcService, routes: [Route], maxBodySize: Int, logger: Logger) {
         self.service = service
@@ -38,7 +36,6 @@ public struct TorcResponder: HTTPResponder {
             response = ErrorResponse.response(for: error, logger: logger)
         }
         let elapsed = ContinuousClock.now - start
-        heapTrimmer.afterRequest(elapsed: elapsed, bodyBytes: request.headers[.contentLength].flatMap { Int($0) } ?? 0)
         if logger.logLevel <= .debug {
             let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
             logger.debug("\(request.method) \(request.uri.path) -> \(response.status.code) in \(micros) us")
@@ -64,13 +61,13 @@ public struct TorcResponder: HTTPResponder {
         case .methodNotAllowed(let allowed):
             var headers = HTTPFields()
             headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
-            return ErrorResponse.response(ServiceError(status: 405, message: "Method Not Allowed"), headers: headers)
+            return ErrorResponse.response(HTTPError(status: 405, message: "Method Not Allowed"), headers: headers)
         case .found(let route, let parameters):
             let body = try await readBody(request, kind: route.body)
             let query = PercentDecoding.queryParameters(request.uri.query)
             let database = try await service.database(databaseName)
             let answer = try await route.handler(
-                RouteRequest(database: database, parameters: parameters, query: query, body: body))
+                RouteRequest(database: database, parameters: parameters, query: query, body: body, pattern: route.path))
             switch answer {
             case .json(let value):
                 return JSONResponse.make(value)
@@ -89,7 +86,7 @@ public struct TorcResponder: HTTPResponder {
         do {
             buffer = try await request.body.collect(upTo: maxBodySize)
         } catch is NIOTooManyBytesError {
-            throw ServiceError(status: 413, message: "request body is larger than \(maxBodySize) bytes")
+            throw HTTPError(status: 413, message: "request body is larger than \(maxBodySize) bytes")
         }
         guard buffer.readableBytes > 0 else { return nil }
         let bytes = buffer.readableBytesView
