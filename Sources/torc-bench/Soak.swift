@@ -192,7 +192,12 @@ struct Soak: Sendable {
             "runners": .int(Int64(runners)), "calls": .int(Int64(calls)), "errors": .int(Int64(errors)),
         ]
         // Intervals that end at or after the warm-up and are complete (the last one may be partial).
-        let warmSlots = intervals.indices.filter { Double($0 + 1) * interval.seconds >= warmUp.seconds }
+        // (The lanes finish the workflow they are on after the deadline; those calls count, but their
+        // short last interval is left out of the memory and p99 figures.)
+        let completeIntervals = Int((duration.seconds / interval.seconds).rounded(.down))
+        let warmSlots = intervals.indices.filter {
+            Double($0 + 1) * interval.seconds >= warmUp.seconds && $0 < completeIntervals
+        }
         if let first = warmSlots.first, let warm = intervals[first].residentBytes,
            let lastSlot = warmSlots.last(where: { intervals[$0].residentBytes != nil }),
            let end = intervals[lastSlot].residentBytes {
