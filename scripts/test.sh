@@ -69,3 +69,23 @@ TORC_TEST_STORE=arangodb TORC_TEST_ARANGO_URL="$arango_url" swift test --skip-bu
 VENV="$work/venv" TORC_SERVICE_BIN="$root/.build/debug/torc-service" \
     TORC_SERVICE_STORE="arangodb --arango-url $arango_url" clients/python/run_tests.sh -q
 kill $arango 2>/dev/null || true
+
+echo "== crash safety: the service SIGKILLed at random moments during a drain, both stores"
+# scripts/crash_test.py: 16 runners drain a workflow while the service is killed and restarted on the
+# same data at least 10 times; every 200 answer must survive and every job end done exactly once.
+python3 scripts/crash_test.py --binary .build/debug/torc-service --store sqlite
+# The emulator keeps its data in a directory (as a real ArangoDB would); only the service is killed.
+# A killed service leaves its open stream transaction (and the workflow's exclusive lock) behind until
+# ArangoDB's idle timeout for stream transactions aborts it; a short one keeps the test quick.
+arango_port=$(free_port)
+python3 "$emulator" --host 127.0.0.1 --port "$arango_port" --data-dir "$work/crash-arango" \
+    --trx-idle-timeout 5 > "$work/crash-emulator.log" 2>&1 &
+arango=$!
+wait_for_port "$arango_port"
+python3 scripts/crash_test.py --binary .build/debug/torc-service --store arangodb --jobs 600 \
+    --arango-url "http://127.0.0.1:$arango_port"
+kill $arango 2>/dev/null || true
+
+echo "== soak mode smoke run (the 30-minute soak is run by hand, see README)"
+.build/debug/torc-bench --server-binary .build/debug/torc-service --soak-minutes 0.5 \
+    --soak-interval-seconds 10 --soak-lanes 2 --soak-jobs 50 --json "$work/soak.json"

@@ -25,6 +25,9 @@ enum ArangoErrorMapping {
         case 1228: return .databaseNotFound(collection)
         case 11: return .unavailable("ArangoDB refused the credentials (check --arango-user and the password)")
         case 1200, 18: return .unavailable("ArangoDB reported a write conflict: \(message)")
+        // The transaction is gone: ArangoDB aborted it (idle for longer than its stream-transaction idle
+        // timeout, or restarted). Nothing of it was committed, so the request may simply be sent again.
+        case 1653, 1655: return .unavailable("ArangoDB aborted the transaction: \(message)")
         default:
             if status == 503 { return .unavailable("ArangoDB is unavailable: \(message)") }
             if status == 401 { return .unavailable("ArangoDB refused the credentials") }

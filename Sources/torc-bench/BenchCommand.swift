@@ -47,6 +47,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Write the markdown table here (it is also printed).")
     var markdown: String?
 
+    @OptionGroup(title: "Soak (a mixed load for a set time instead of the scenarios)")
+    var soak: SoakOptions
+
     func run() async throws {
         let jobSizes = try parseList(jobs)
         let workerCounts = try parseList(workers)
@@ -70,6 +73,10 @@ struct BenchCommand: AsyncParsableCommand {
             base = "http://127.0.0.1:\(server!.port)/_db/bench/torc-service"
         }
         defer { server?.stop() }
+        if let minutes = soak.soakMinutes {
+            try await runSoak(minutes: minutes, base: base, server: server)
+            return
+        }
         let session = APISession(base: base, connections: max(workerCounts.max() ?? 1, clients) + 2)
         let scenarios = Scenarios(session: session, server: server)
         func wanted(_ name: String) -> Bool { selected.contains(name) }
