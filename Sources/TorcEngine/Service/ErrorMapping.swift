@@ -17,6 +17,12 @@ extension ServiceError {
                 return (ServiceError(status: 404, errorNum: 1228, message: "database not found: \(name)"), false)
             case .unavailable:
                 return (.unavailable(), false)
+            case .storageFull:
+                return (ServiceError(status: 507, errorNum: error.errorNum,
+                    message: "Insufficient Storage: the write was not made because the disk is full; reads still work"), false)
+            case .readOnly:
+                return (ServiceError(status: 503, errorNum: error.errorNum,
+                    message: "Service Unavailable: the data directory is read-only; reads still work"), false)
             case .documentNotFound, .conflict, .collectionNotFound, .failure:
                 return (.internalError, true)
             }
