@@ -12,13 +12,14 @@ struct UsersCommand: ParsableCommand {
         subcommands: [Add.self, Remove.self, List.self])
 
     struct FileOption: ParsableArguments {
+        // Not `--users-file`: the server's option of that name is parsed by the parent command.
         @Option(help: "The users file (env TORC_USERS_FILE).")
-        var usersFile: String?
+        var file: String?
 
         var path: String {
             get throws {
-                guard let path = usersFile ?? ProcessInfo.processInfo.environment["TORC_USERS_FILE"] else {
-                    throw ValidationError("give --users-file PATH (or TORC_USERS_FILE)")
+                guard let path = file ?? ProcessInfo.processInfo.environment["TORC_USERS_FILE"] else {
+                    throw ValidationError("give --file PATH (or TORC_USERS_FILE)")
                 }
                 return path
             }
