@@ -164,7 +164,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowsKeyModel",
@@ -319,7 +319,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -485,7 +485,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "AwsSchedulersKeyModel",
@@ -640,7 +640,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -806,7 +806,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2004",
@@ -961,7 +961,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -1127,7 +1127,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2002",
@@ -1293,7 +1293,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -1470,7 +1470,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "EdgesNameModel",
@@ -1625,7 +1625,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -1791,7 +1791,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -1946,7 +1946,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -2112,7 +2112,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "FilesKeyModel",
@@ -2267,7 +2267,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -2433,7 +2433,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "JobProcessStatsKeyModel",
@@ -2588,7 +2588,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -2754,7 +2754,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -2909,7 +2909,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -3075,7 +3075,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "LocalSchedulersKeyModel",
@@ -3230,7 +3230,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -3396,7 +3396,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ResourceRequirementsKeyModel",
@@ -3551,7 +3551,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -3717,7 +3717,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ResultsKeyModel",
@@ -3872,7 +3872,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -4038,7 +4038,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ScheduledComputeNodesKeyModel",
@@ -4193,7 +4193,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -4359,7 +4359,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "SlurmSchedulersKeyModel",
@@ -4514,7 +4514,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -4680,7 +4680,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -4811,7 +4811,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -4939,7 +4939,7 @@ class DefaultApi(object):
             ['application/yaml', 'application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "str",
@@ -5067,7 +5067,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -5195,7 +5195,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20020",
@@ -5334,7 +5334,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20020",
@@ -5463,7 +5463,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20020",
@@ -5626,7 +5626,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20021",
@@ -5766,7 +5766,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20026",
@@ -5906,7 +5906,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -6046,7 +6046,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20022",
@@ -6186,7 +6186,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowsModel",
@@ -6333,7 +6333,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20023",
@@ -6474,7 +6474,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20025",
@@ -6642,7 +6642,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse200",
@@ -6794,7 +6794,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowAwsSchedulersModel",
@@ -6962,7 +6962,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2003",
@@ -7114,7 +7114,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2004",
@@ -7289,7 +7289,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2001",
@@ -7441,7 +7441,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2002",
@@ -7606,7 +7606,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20015",
@@ -7769,7 +7769,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "EdgesNameModel",
@@ -7930,7 +7930,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2005",
@@ -8082,7 +8082,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -8257,7 +8257,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2006",
@@ -8409,7 +8409,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowFilesModel",
@@ -8574,7 +8574,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2006",
@@ -8715,7 +8715,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "JobKeysResponse",
@@ -8890,7 +8890,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2009",
@@ -9042,7 +9042,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowJobProcessStatsModel",
@@ -9196,7 +9196,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20016",
@@ -9348,7 +9348,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowJobSpecificationsModel",
@@ -9551,7 +9551,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2007",
@@ -9717,7 +9717,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2007",
@@ -9883,7 +9883,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2007",
@@ -10035,7 +10035,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -10186,7 +10186,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "list[JobProcessStatsKeyModel]",
@@ -10337,7 +10337,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ResourceRequirementsKeyModel",
@@ -10488,7 +10488,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20017",
@@ -10663,7 +10663,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20010",
@@ -10815,7 +10815,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowLocalSchedulersModel",
@@ -11018,7 +11018,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20011",
@@ -11170,7 +11170,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowResourceRequirementsModel",
@@ -11366,7 +11366,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20012",
@@ -11518,7 +11518,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "StatusRevModel",
@@ -11669,7 +11669,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowResultsModel",
@@ -11851,7 +11851,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20013",
@@ -12003,7 +12003,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowScheduledComputeNodesModel",
@@ -12227,7 +12227,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20014",
@@ -12379,7 +12379,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowSlurmSchedulersModel",
@@ -12540,7 +12540,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2005",
@@ -12692,7 +12692,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -12838,7 +12838,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -12985,7 +12985,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20019",
@@ -13132,7 +13132,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowsModel",
@@ -13286,7 +13286,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -13440,7 +13440,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -13605,7 +13605,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20024",
@@ -13760,7 +13760,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -13914,7 +13914,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -14071,7 +14071,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowAwsSchedulersModel",
@@ -14230,7 +14230,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2004",
@@ -14389,7 +14389,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2002",
@@ -14559,7 +14559,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "EdgesNameModel",
@@ -14718,7 +14718,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -14877,7 +14877,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowFilesModel",
@@ -15036,7 +15036,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowJobProcessStatsModel",
@@ -15195,7 +15195,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -15354,7 +15354,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -15546,7 +15546,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -15717,7 +15717,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -15876,7 +15876,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowLocalSchedulersModel",
@@ -16035,7 +16035,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowResourceRequirementsModel",
@@ -16194,7 +16194,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowResultsModel",
@@ -16353,7 +16353,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowScheduledComputeNodesModel",
@@ -16512,7 +16512,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowSlurmSchedulersModel",
@@ -16671,7 +16671,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -16830,7 +16830,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -16973,7 +16973,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -17125,7 +17125,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -17282,7 +17282,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -17442,7 +17442,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowsKeyModel",
@@ -17602,7 +17602,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20025",
@@ -17773,7 +17773,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "AwsSchedulersKeyModel",
@@ -17944,7 +17944,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2004",
@@ -18115,7 +18115,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2002",
@@ -18286,7 +18286,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -18457,7 +18457,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "FilesKeyModel",
@@ -18628,7 +18628,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "JobProcessStatsKeyModel",
@@ -18799,7 +18799,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -18988,7 +18988,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -19157,7 +19157,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "LocalSchedulersKeyModel",
@@ -19328,7 +19328,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ResourceRequirementsKeyModel",
@@ -19499,7 +19499,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ResultsKeyModel",
@@ -19670,7 +19670,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ScheduledComputeNodesKeyModel",
@@ -19841,7 +19841,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "SlurmSchedulersKeyModel",
@@ -20012,7 +20012,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
