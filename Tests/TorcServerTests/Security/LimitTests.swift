@@ -108,9 +108,13 @@ struct LimitTests {
     func connections() async throws {
         try await withLiveServer(LimitSettings(maxConnections: 2)) { port in
             let answer = try await blocking { () -> (String, Bool, String) in
+                // Both connections answer once, so the server has counted them before the third.
                 let first = try RawConnection(port: port)
+                first.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+                _ = first.receive(timeout: 1)
                 let second = try RawConnection(port: port)
-                Thread.sleep(forTimeInterval: 0.2)
+                second.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+                _ = second.receive(timeout: 1)
                 let third = try RawConnection(port: port)
                 third.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
                 let refused = third.receive(timeout: 5)
