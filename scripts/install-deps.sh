@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system libraries the build needs (Debian packages), only when missing.
 set -euo pipefail
-packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config python3-venv)
+# openssl and curl: the HTTPS test makes its certificate with the openssl CLI and calls the server with curl.
+packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config python3-venv openssl curl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,3 +1,4 @@
+import TorcCore
 /// How the service reaches ArangoDB: endpoints, credentials, TLS and limits.
 ///
 /// Built once at start-up by the executable from its validated settings; the password is never part of any
@@ -26,13 +27,17 @@ public struct ArangoConfiguration: Sendable, CustomStringConvertible {
     /// query (the default). Off, every call runs in a stream transaction of
     /// many requests, as before; kept to measure the difference.
     public var batchedCalls: Bool
+    /// `full` begins every transaction with `waitForSync`, so ArangoDB has synced a
+    /// commit to disk before it answers; `normal` leaves syncing to ArangoDB's own interval.
+    public var durability: Durability = .full
 
     public init(
         endpoints: [String], user: String? = "root", password: String = "", caFile: String? = nil,
         verifyPeer: Bool = true, connectTimeout: Duration = .seconds(3), requestTimeout: Duration = .seconds(30),
-        maxConnections: Int = 32, batchedCalls: Bool = true
+        maxConnections: Int = 32, batchedCalls: Bool = true, durability: Durability = .full
     ) {
         self.batchedCalls = batchedCalls
+        self.durability = durability
         self.endpoints = endpoints
         self.user = user
         self.password = password

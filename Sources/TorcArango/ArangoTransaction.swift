@@ -56,7 +56,7 @@ final class ArangoTransaction: StoreWriter {
         connection: ArangoConnection, database: String, write: [CollectionName] = [],
         exclusive: [CollectionName] = [], lockTimeout: Int
     ) throws(BeginFailure) -> ArangoTransaction {
-        let body: JSONValue = [
+        var fields: JSONValue = [
             "collections": [
                 "write": .array(write.map { .string($0.rawValue) }),
                 "exclusive": .array(exclusive.map { .string($0.rawValue) }),
@@ -64,6 +64,14 @@ final class ArangoTransaction: StoreWriter {
             "allowImplicit": true,
             "lockTimeout": .int(Int64(lockTimeout)),
         ]
+        // A write transaction commits only once ArangoDB has synced it to disk.
+        if connection.configuration.durability == .full, !(write.isEmpty && exclusive.isEmpty),
+            case .object(var members) = fields
+        {
+            members["waitForSync"] = true
+            fields = .object(members)
+        }
+        let body = fields
         let response: ArangoResponse
         do {
             response = try connection.request(.post, database: database, "/_api/transaction/begin", body: body)

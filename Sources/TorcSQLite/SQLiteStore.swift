@@ -25,12 +25,16 @@ public final class SQLiteStore: DocumentStore {
         }
     }
 
-    /// Opens (creating if needed) the database file at `path`.
-    static func open(path: String) throws -> SQLiteStore {
+    /// Opens (creating if needed) the database file at `path`. In WAL mode,
+    /// `synchronous = NORMAL` syncs the log only at checkpoints (a power loss may
+    /// lose the last commits, never the database's consistency); `FULL` syncs it at
+    /// every commit, before the answer.
+    static func open(path: String, durability: Durability = .full) throws -> SQLiteStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        let level = durability == .full ? "FULL" : "NORMAL"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = \(level)")
         }
         return try SQLiteStore(writer: DatabasePool(path: path, configuration: configuration))
     }
@@ -86,10 +90,7 @@ public final class SQLiteStore: DocumentStore {
         do {
             return try await operation()
         } catch let error as DatabaseError {
-            if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                throw StoreError.unavailable("database is busy")
-            }
-            throw StoreError.failure("SQLite: \(error.message ?? error.description)")
+            throw SQLiteErrorMapping.storeError(error)
         }
     }
 }

@@ -12,9 +12,12 @@ public struct SQLiteStoreProvider: StoreProvider {
 
     private let location: Location
     private let registry = StoreRegistry()
+    /// What a commit promises on power loss (`PRAGMA synchronous`).
+    public let durability: Durability
 
     /// Stores each database in `{directory}/{database}.sqlite`; creates the directory.
-    public init(directory: String) throws {
+    /// `durability` picks SQLite's `synchronous` level (see `Durability`).
+    public init(directory: String, durability: Durability = .full) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
@@ -23,10 +26,12 @@ public struct SQLiteStoreProvider: StoreProvider {
             throw StoreError.failure("\(directory) is not a writable directory")
         }
         self.location = .directory(directory)
+        self.durability = durability
     }
 
     private init(memory: Void) {
         self.location = .memory
+        self.durability = .normal
     }
 
     /// Each database name gets its own in-memory database, kept while the provider lives.
@@ -36,7 +41,7 @@ public struct SQLiteStoreProvider: StoreProvider {
 
     public var description: String {
         switch location {
-        case .directory(let directory): return "sqlite:\(directory)"
+        case .directory(let directory): return "sqlite:\(directory), sync \(durability)"
         case .memory: return "memory"
         }
     }
@@ -45,12 +50,13 @@ public struct SQLiteStoreProvider: StoreProvider {
         // Names are validated by the caller; check again so a name can never leave the directory.
         guard DatabaseName.isValid(database) else { throw .databaseNotFound(database) }
         let location = self.location
+        let durability = self.durability
         do {
             return try await registry.store(database) {
                 switch location {
                 case .memory: return try SQLiteStore.inMemory()
                 case .directory(let directory):
-                    return try SQLiteStore.open(path: directory + "/" + database + ".sqlite")
+                    return try SQLiteStore.open(path: directory + "/" + database + ".sqlite", durability: durability)
                 }
             }
         } catch let error as StoreError {

@@ -31,10 +31,7 @@ final class SQLiteTransaction: StoreWriter {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
-            if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                throw .unavailable("database is busy")
-            }
-            throw .failure("SQLite: \(error.message ?? error.description)")
+            throw SQLiteErrorMapping.storeError(error)
         } catch {
             throw .failure("SQLite: \(error)")
         }

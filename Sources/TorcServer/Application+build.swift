@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import TorcCore
 import TorcEngine
@@ -16,25 +17,35 @@ public enum TorcRoutes {
 
 /// Wires the service: routes, responder, server configuration. The executable
 /// and the tests both call this, with the store provider of their choice.
+///
+/// `accessControl` (from `AccessControl.make`) and `server` (from `ServerChannel.builder`,
+/// for TLS) are built by the caller because they can fail; without `server`, plain HTTP
+/// with the configured limits is served.
 public func buildApplication(
-    configuration: ServiceConfiguration, provider: any StoreProvider, logger: Logger? = nil
+    configuration: ServiceConfiguration, provider: any StoreProvider, logger: Logger? = nil,
+    accessControl: AccessControl? = nil, server: HTTPServerBuilder? = nil
 ) -> TorcApplication {
     var configuredLogger = logger ?? Logger(label: "torc-service")
     configuredLogger.logLevel = configuration.logLevel
     let logger = configuredLogger
     let service = TorcService(provider: provider, logger: logger)
+    let gate = RequestGate(
+        maxConcurrentRequests: configuration.limits.maxConcurrentRequests,
+        retryAfterSeconds: configuration.limits.retryAfterSeconds, access: accessControl)
     let responder = TorcResponder(
-        service: service, routes: TorcRoutes.all, maxBodySize: configuration.maxBodySize, logger: logger)
+        service: service, routes: TorcRoutes.all, maxBodySize: configuration.maxBodySize, logger: logger, gate: gate)
+    let scheme = configuration.security.tls ? "https" : "http"
     let host = configuration.host
     let storeDescription = provider.description
     return Application(
         responder: responder,
+        server: server ?? ServerChannel.http1(limits: configuration.limits),
         configuration: ApplicationConfiguration(
             address: .hostname(host, port: configuration.port), serverName: "torc-service"),
         services: [StoreLifecycle(provider: provider)],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            logger.info("torc-service listening on http://\(host):\(port) (store: \(storeDescription))")
+            logger.info("torc-service listening on \(scheme)://\(host):\(port) (store: \(storeDescription))")
         },
         logger: logger
     )

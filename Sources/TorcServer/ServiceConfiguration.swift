@@ -1,4 +1,5 @@
 import Logging
+import TorcCore
 
 /// Where the service keeps its data.
 public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
@@ -102,6 +103,12 @@ public struct ServiceConfiguration: Sendable {
     public var maxBodySize: Int
     /// Log level; `debug` logs one line per request.
     public var logLevel: Logger.Level
+    /// What a 200 promises on power loss (`--sync`); `full` unless chosen otherwise.
+    public var durability: Durability = .full
+    /// Access control and HTTPS.
+    public var security = SecuritySettings()
+    /// Limits on headers, idle clients, connections and concurrent requests.
+    public var limits = LimitSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8529, store: StoreLocation = .sqlite(directory: defaultDataDirectory),
@@ -120,5 +127,7 @@ public struct ServiceConfiguration: Sendable {
         guard !host.isEmpty else { throw ConfigurationError("host must not be empty") }
         guard maxBodySize >= 1024 else { throw ConfigurationError("max body size must be at least 1024 bytes") }
         if case .arangodb(let settings) = store { try settings.validate() }
+        try security.validate(host: host, store: store)
+        try limits.validate()
     }
 }

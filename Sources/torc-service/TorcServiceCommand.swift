@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Foundation
 import TorcArango
@@ -21,8 +22,10 @@ struct TorcServiceCommand: AsyncParsableCommand {
             ArangoDB database of that name with --store arangodb).
             Environment: TORC_HOST, TORC_PORT, TORC_STORE, TORC_MAX_BODY_SIZE, TORC_LOG_LEVEL,
             TORC_ARANGO_URL (comma-separated), TORC_ARANGO_USER, TORC_ARANGO_PASSWORD,
-            TORC_ARANGO_PASSWORD_FILE, TORC_ARANGO_CA_FILE, TORC_ARANGO_TIMEOUT.
-            """)
+            TORC_ARANGO_PASSWORD_FILE, TORC_ARANGO_CA_FILE, TORC_ARANGO_TIMEOUT, and those of the
+            security options below. `torc-service users` edits the users file of access control.
+            """,
+        subcommands: [UsersCommand.self])
 
     @Option(help: "Listen address (env TORC_HOST). Default 127.0.0.1.")
     var host: String?
@@ -57,6 +60,9 @@ struct TorcServiceCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical (env TORC_LOG_LEVEL). Default info.")
     var logLevel: String?
 
+    /// Durability, access control, HTTPS and limits.
+    @OptionGroup(title: "Durability, security and limits") var security: SecurityOptions
+
     func run() async throws {
         AllocatorTuning.apply(environment: ProcessInfo.processInfo.environment)
         let configuration = try makeConfiguration(environment: Environment())
@@ -68,7 +74,7 @@ struct TorcServiceCommand: AsyncParsableCommand {
             provider = SQLiteStoreProvider.inMemory()
         case .sqlite(let directory):
             do {
-                provider = try SQLiteStoreProvider(directory: directory)
+                provider = try SQLiteStoreProvider(directory: directory, durability: configuration.durability)
             } catch {
                 throw ValidationError("cannot use data directory \(directory): \(error)")
             }
@@ -77,7 +83,8 @@ struct TorcServiceCommand: AsyncParsableCommand {
                 endpoints: settings.endpoints, user: settings.user, password: settings.password,
                 caFile: settings.caFile, verifyPeer: settings.verifyPeer,
                 requestTimeout: .seconds(settings.timeoutSeconds),
-                batchedCalls: ProcessInfo.processInfo.environment["TORC_ARANGO_BATCHED_CALLS"] != "0"))
+                batchedCalls: ProcessInfo.processInfo.environment["TORC_ARANGO_BATCHED_CALLS"] != "0",
+                durability: configuration.durability))
             do {
                 let version = try await arango.checkConnection()
                 logger.info("ArangoDB \(version) answers at \(settings.endpoints.joined(separator: ", "))")
@@ -86,7 +93,20 @@ struct TorcServiceCommand: AsyncParsableCommand {
             }
             provider = arango
         }
-        var app = buildApplication(configuration: configuration, provider: provider, logger: logger)
+        var external: (any CredentialAuthority)?
+        if configuration.security.arangoDecides, let arango = provider as? ArangoStoreProvider {
+            external = ArangoCredentialAuthority(directory: ArangoUserDirectory(provider: arango))
+        }
+        let accessControl: AccessControl?
+        let server: HTTPServerBuilder
+        do {
+            accessControl = try AccessControl.make(security: configuration.security, external: external, logger: logger)
+            server = try ServerChannel.builder(limits: configuration.limits, security: configuration.security)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        var app = buildApplication(
+            configuration: configuration, provider: provider, logger: logger, accessControl: accessControl, server: server)
         app.addServices(HeapTrimService(logger: logger))
         try await app.runService()
     }
@@ -115,6 +135,7 @@ struct TorcServiceCommand: AsyncParsableCommand {
         {
             configuration.maxBodySize = size
         }
+        try security.apply(to: &configuration, environment: environment)
         if let level = logLevel ?? environment.get("TORC_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ValidationError("unknown log level '\(level)'")

@@ -860,8 +860,25 @@ def build():
             {"url": "http://localhost:8529/_db/test-workflows/torc-service", "description": "Database `test-workflows` on a local server."},
             {"url": "http://localhost:8529/_db/workflows/torc-service", "description": "Database `workflows` on a local server."},
         ],
+        # Access control is optional (off on loopback by default): anonymous, HTTP Basic,
+        # or a bearer token from the server's POST /_open/auth. Declared so that generated
+        # clients send the credentials set in their configuration.
+        "security": [{}, {"basicAuth": []}, {"tokenAuth": []}],
         "paths": build_paths(),
-        "components": {"schemas": build_schemas(), "responses": err_responses},
+        "components": {
+            "schemas": build_schemas(),
+            "responses": err_responses,
+            "securitySchemes": {
+                "basicAuth": {"type": "http", "scheme": "basic",
+                              "description": "A user of the service's users file (or of ArangoDB with --auth-arangodb)."},
+                # An API key in `Authorization` (value `bearer JWT`) rather than an http bearer
+                # scheme: the python-legacy generator's Configuration has no attribute for the
+                # latter unless OAuth is declared, and then fails for every client.
+                "tokenAuth": {"type": "apiKey", "in": "header", "name": "Authorization",
+                              "description": "`bearer` and the `jwt` answered by `POST /_open/auth` with "
+                                             "`{\"username\": ..., \"password\": ...}`."},
+            },
+        },
     }
 
 

@@ -19,6 +19,10 @@ public enum StoreError: Error, Sendable, Equatable {
     case databaseNotFound(String)
     /// The storage could not be reached or answered in time; the request may be retried (503).
     case unavailable(String)
+    /// The storage has no space left for the write, which was rolled back (1104, answered 507).
+    case storageFull(String)
+    /// The storage accepts no writes (read-only file system or files) (1004, answered 503).
+    case readOnly(String)
     /// Anything else the storage reported; logged, answered as 500.
     case failure(String)
 
@@ -33,6 +37,8 @@ public enum StoreError: Error, Sendable, Equatable {
         case .collectionNotFound: return 1203
         case .databaseNotFound: return 1228
         case .unavailable: return 503
+        case .storageFull: return 1104
+        case .readOnly: return 1004
         case .failure: return 500
         }
     }
@@ -49,6 +55,8 @@ public enum StoreError: Error, Sendable, Equatable {
         case .collectionNotFound(let name): return "collection or view not found: \(name)"
         case .databaseNotFound: return "database not found"
         case .unavailable(let reason): return "storage unavailable: \(reason)"
+        case .storageFull(let reason): return "filesystem full: \(reason)"
+        case .readOnly(let reason): return "read only: \(reason)"
         case .failure(let reason): return reason
         }
     }

@@ -25,6 +25,14 @@ struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// 500 without internal detail.
     static let internalError = HTTPError(status: 500, message: "Internal Server Error")
+
+    /// 503: the store (or the authority that checks credentials) could not be reached.
+    static func unavailable() -> HTTPError {
+        HTTPError(status: 503, message: "Service Unavailable: the database could not be reached")
+    }
+
+    /// 400 with a message.
+    static func badRequest(_ message: String) -> HTTPError { HTTPError(status: 400, message: message) }
 }
 
 /// The one place where errors become HTTP answers:
@@ -63,7 +71,13 @@ enum ErrorResponse {
             case .databaseNotFound(let name):
                 return (HTTPError(status: 404, errorNum: 1228, message: "database not found: \(name)"), false)
             case .unavailable:
-                return (HTTPError(status: 503, message: "Service Unavailable: the database could not be reached"), false)
+                return (.unavailable(), false)
+            case .storageFull:
+                return (HTTPError(status: 507, errorNum: error.errorNum,
+                    message: "Insufficient Storage: the write was not made because the disk is full; reads still work"), false)
+            case .readOnly:
+                return (HTTPError(status: 503, errorNum: error.errorNum,
+                    message: "Service Unavailable: the data directory is read-only; reads still work"), false)
             case .documentNotFound, .conflict, .collectionNotFound, .failure:
                 return (.internalError, true)
             }

@@ -16,8 +16,11 @@ public struct TorcResponder: HTTPResponder {
     let table: RouteTable
     let maxBodySize: Int
     let logger: Logger
+    /// Concurrency cap and access control, applied to every request before routing.
+    let gate: RequestGate
 
-    init(service: TorcService, routes: [Route], maxBodySize: Int, logger: Logger) {
+    init(service: TorcService, routes: [Route], maxBodySize: Int, logger: Logger, gate: RequestGate = RequestGate()) {
+        self.gate = gate
         self.service = service
         self.table = RouteTable(routes)
         self.maxBodySize = maxBodySize
@@ -29,11 +32,12 @@ public struct TorcResponder: HTTPResponder {
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
-        let response: Response
-        do {
-            response = try await dispatch(request)
-        } catch {
-            response = ErrorResponse.response(for: error, logger: logger)
+        let response = await gate.run(request) {
+            do {
+                return try await dispatch(request)
+            } catch {
+                return ErrorResponse.response(for: error, logger: logger)
+            }
         }
         let elapsed = ContinuousClock.now - start
         if logger.logLevel <= .debug {

@@ -164,7 +164,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowsKeyModel",
@@ -319,7 +319,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -485,7 +485,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "AwsSchedulersKeyModel",
@@ -640,7 +640,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -806,7 +806,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2004",
@@ -961,7 +961,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -1127,7 +1127,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2002",
@@ -1293,7 +1293,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -1470,7 +1470,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "EdgesNameModel",
@@ -1625,7 +1625,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -1791,7 +1791,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -1946,7 +1946,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -2112,7 +2112,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "FilesKeyModel",
@@ -2267,7 +2267,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -2433,7 +2433,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "JobProcessStatsKeyModel",
@@ -2588,7 +2588,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -2754,7 +2754,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -2909,7 +2909,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -3075,7 +3075,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "LocalSchedulersKeyModel",
@@ -3230,7 +3230,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -3396,7 +3396,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ResourceRequirementsKeyModel",
@@ -3551,7 +3551,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -3717,7 +3717,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ResultsKeyModel",
@@ -3872,7 +3872,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -4038,7 +4038,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ScheduledComputeNodesKeyModel",
@@ -4193,7 +4193,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -4359,7 +4359,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "SlurmSchedulersKeyModel",
@@ -4514,7 +4514,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -4680,7 +4680,7 @@ class DefaultApi(object):
                 'DELETE', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -4811,7 +4811,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -4941,7 +4941,7 @@ class DefaultApi(object):
             ['application/yaml', 'application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "str",
@@ -5071,7 +5071,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -5199,7 +5199,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20020",
@@ -5338,7 +5338,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20020",
@@ -5467,7 +5467,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20020",
@@ -5630,7 +5630,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20021",
@@ -5770,7 +5770,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20026",
@@ -5910,7 +5910,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -6050,7 +6050,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20022",
@@ -6190,7 +6190,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowsModel",
@@ -6337,7 +6337,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20023",
@@ -6478,7 +6478,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20025",
@@ -6646,7 +6646,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse200",
@@ -6798,7 +6798,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowAwsSchedulersModel",
@@ -6966,7 +6966,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2003",
@@ -7118,7 +7118,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2004",
@@ -7293,7 +7293,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2001",
@@ -7445,7 +7445,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2002",
@@ -7610,7 +7610,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20015",
@@ -7773,7 +7773,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "EdgesNameModel",
@@ -7934,7 +7934,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2005",
@@ -8086,7 +8086,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -8261,7 +8261,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2006",
@@ -8413,7 +8413,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowFilesModel",
@@ -8578,7 +8578,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2006",
@@ -8719,7 +8719,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "JobKeysResponse",
@@ -8894,7 +8894,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2009",
@@ -9046,7 +9046,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowJobProcessStatsModel",
@@ -9200,7 +9200,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20016",
@@ -9352,7 +9352,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowJobSpecificationsModel",
@@ -9555,7 +9555,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2007",
@@ -9721,7 +9721,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2007",
@@ -9887,7 +9887,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2007",
@@ -10039,7 +10039,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -10190,7 +10190,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "list[JobProcessStatsKeyModel]",
@@ -10341,7 +10341,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ResourceRequirementsKeyModel",
@@ -10492,7 +10492,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20017",
@@ -10667,7 +10667,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20010",
@@ -10819,7 +10819,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowLocalSchedulersModel",
@@ -11022,7 +11022,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20011",
@@ -11174,7 +11174,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowResourceRequirementsModel",
@@ -11370,7 +11370,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20012",
@@ -11522,7 +11522,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "StatusRevModel",
@@ -11673,7 +11673,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowResultsModel",
@@ -11855,7 +11855,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20013",
@@ -12007,7 +12007,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowScheduledComputeNodesModel",
@@ -12231,7 +12231,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20014",
@@ -12383,7 +12383,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowSlurmSchedulersModel",
@@ -12544,7 +12544,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2005",
@@ -12696,7 +12696,7 @@ class DefaultApi(object):
             ['application/json'])  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -12842,7 +12842,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -12989,7 +12989,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20019",
@@ -13136,7 +13136,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowsModel",
@@ -13290,7 +13290,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -13444,7 +13444,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -13609,7 +13609,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20024",
@@ -13764,7 +13764,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -13918,7 +13918,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -14075,7 +14075,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowAwsSchedulersModel",
@@ -14234,7 +14234,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2004",
@@ -14393,7 +14393,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2002",
@@ -14563,7 +14563,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "EdgesNameModel",
@@ -14722,7 +14722,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -14881,7 +14881,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowFilesModel",
@@ -15040,7 +15040,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowJobProcessStatsModel",
@@ -15199,7 +15199,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -15358,7 +15358,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -15550,7 +15550,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -15721,7 +15721,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -15880,7 +15880,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowLocalSchedulersModel",
@@ -16039,7 +16039,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowResourceRequirementsModel",
@@ -16198,7 +16198,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowResultsModel",
@@ -16357,7 +16357,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowScheduledComputeNodesModel",
@@ -16516,7 +16516,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowSlurmSchedulersModel",
@@ -16675,7 +16675,7 @@ class DefaultApi(object):
                 'POST', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -16834,7 +16834,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -16977,7 +16977,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -17129,7 +17129,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -17286,7 +17286,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20018",
@@ -17446,7 +17446,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "WorkflowsKeyModel",
@@ -17606,7 +17606,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse20025",
@@ -17777,7 +17777,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "AwsSchedulersKeyModel",
@@ -17948,7 +17948,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2004",
@@ -18119,7 +18119,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2002",
@@ -18290,7 +18290,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
@@ -18461,7 +18461,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "FilesKeyModel",
@@ -18632,7 +18632,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "JobProcessStatsKeyModel",
@@ -18803,7 +18803,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -18992,7 +18992,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "InlineResponse2008",
@@ -19161,7 +19161,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "LocalSchedulersKeyModel",
@@ -19332,7 +19332,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ResourceRequirementsKeyModel",
@@ -19503,7 +19503,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ResultsKeyModel",
@@ -19674,7 +19674,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "ScheduledComputeNodesKeyModel",
@@ -19845,7 +19845,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "SlurmSchedulersKeyModel",
@@ -20016,7 +20016,7 @@ class DefaultApi(object):
                 'PUT', body_params))  # noqa: E501
 
         # Authentication setting
-        auth_settings = []  # noqa: E501
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
 
         response_types_map = {
             200: "dict(str, object)",
