@@ -1,3 +1,5 @@
+import TorcCore
+
 /// How the service reaches ArangoDB: endpoints, credentials, TLS and limits.
 ///
 /// Built once at start-up by the executable from its validated settings; the password is never part of any
@@ -22,6 +24,8 @@ public struct ArangoConfiguration: Sendable, CustomStringConvertible {
     public var requestTimeout: Duration
     /// Most concurrent connections (and transactions) to ArangoDB.
     public var maxConnections: Int
+    /// Told about every request sent and every retried transaction (metrics); `nil` for none.
+    public var observer: (any StoreObserver)? = nil
 
     public init(
         endpoints: [String], user: String? = "root", password: String = "", caFile: String? = nil,

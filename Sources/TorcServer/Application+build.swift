@@ -16,15 +16,25 @@ public enum TorcRoutes {
 
 /// Wires the service: routes, responder, server configuration. The executable
 /// and the tests both call this, with the store provider of their choice.
+///
+/// `observability` carries the metrics registry and the store's readiness
+/// check; by default the application makes its own (one registry per application).
 public func buildApplication(
-    configuration: ServiceConfiguration, provider: any StoreProvider, logger: Logger? = nil
+    configuration: ServiceConfiguration, provider: any StoreProvider, logger: Logger? = nil,
+    observability: Observability? = nil
 ) -> TorcApplication {
     var configuredLogger = logger ?? Logger(label: "torc-service")
     configuredLogger.logLevel = configuration.logLevel
     let logger = configuredLogger
-    let service = TorcService(provider: provider, logger: logger)
+    let observability = observability ?? Observability.defaults(for: configuration)
+    let service = TorcService(
+        provider: InstrumentedStoreProvider(base: provider, metrics: observability.metrics), logger: logger)
+    let operations = OperationsEndpoints(
+        observability: observability, dashboard: Dashboard(service: service, options: configuration.dashboard),
+        storeDescription: provider.description)
     let responder = TorcResponder(
-        service: service, routes: TorcRoutes.all, maxBodySize: configuration.maxBodySize, logger: logger)
+        service: service, routes: TorcRoutes.all, maxBodySize: configuration.maxBodySize, logger: logger,
+        operations: operations, logOptions: configuration.requestLog)
     let host = configuration.host
     let storeDescription = provider.description
     return Application(

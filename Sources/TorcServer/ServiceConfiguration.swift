@@ -102,6 +102,12 @@ public struct ServiceConfiguration: Sendable {
     public var maxBodySize: Int
     /// Log level; `debug` logs one line per request.
     public var logLevel: Logger.Level
+    /// Text lines or one JSON object per line.
+    public var logFormat: LogFormat = .text
+    /// Slow-request threshold and access log.
+    public var requestLog = RequestLogOptions()
+    /// The dashboard's switches (actions off by default).
+    public var dashboard = DashboardOptions()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8529, store: StoreLocation = .sqlite(directory: defaultDataDirectory),
