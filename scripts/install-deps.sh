@@ -2,6 +2,8 @@
 # Installs the system libraries the build needs (Debian packages), only when missing.
 set -euo pipefail
 packages=(libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config python3-venv)
+# Headless browser for the dashboard test (Tests/browser).
+packages+=(chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

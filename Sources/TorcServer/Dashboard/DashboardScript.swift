@@ -240,7 +240,7 @@ enum DashboardScript {
           const numeric = k => stats.some(s => typeof s[k] === "number");
           const keys = Object.keys(Object.assign({}, ...stats));
           const cpu = keys.filter(k => /cpu/i.test(k) && numeric(k));
-          const mem = keys.filter(k => /mem/i.test(k) && numeric(k));
+          const mem = keys.filter(k => /mem|rss/i.test(k) && numeric(k));
           const chart = (series, title, unit, scale) => {
             if (!series.length) return "";
             const W = 520, H = 200, L = 56, B = 26, palette = ["#2f6fde", "#d64545", "#3aa66a", "#f0a43a"];
@@ -253,7 +253,7 @@ enum DashboardScript {
             const key = series.map((k, n) => `<span><i style="background:${palette[n % 4]}"></i>${esc(k)}</span>`).join("");
             return `<div><b>${title}</b><div class="legend">${key}</div><svg class="plot" width="${W}" height="${H}">${axis}${lines}</svg></div>`;
           };
-          const memScale = mem.some(k => /bytes/i.test(k)) ? 1 / (1024 * 1024 * 1024) : 1;
+          const memScale = mem.some(k => /bytes|rss/i.test(k)) ? 1 / (1024 * 1024 * 1024) : 1;
           return `<div class="grid2">${chart(cpu, "CPU", "%", 1)}${chart(mem, "Memory", "GiB", memScale)}</div>`;
         }
 

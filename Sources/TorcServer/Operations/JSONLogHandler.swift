@@ -30,19 +30,17 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
         var object: JSONObject = [
             "timestamp": .string(Self.timestamp()),
-            "level": .string(level.rawValue),
+            "level": .string(event.level.rawValue),
             "label": .string(label),
-            "message": .string(message.description),
+            "message": .string(event.message.description),
         ]
+        if let error = event.error { object["error"] = .string(String(describing: error)) }
         var merged = metadataProvider?.get() ?? [:]
         merged.merge(metadata) { _, new in new }
-        if let extra = explicit { merged.merge(extra) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) where object[key] == nil {
             object[key] = Self.json(value)
         }

@@ -33,7 +33,7 @@ public final class ServiceMetrics: StoreObserver, Sendable {
         handedOut = registry.makeCounter(
             descriptor: Self.name("jobs", "handed_out", "total", "Jobs handed to runners by prepare_jobs_for_submission."),
             labels: [])
-        registry.makeGauge(descriptor: Self.name("", "up", "", "1 while the service runs.")).set(1)
+        registry.makeGauge(descriptor: Self.name("", "up", "", "1 while the service runs.")).set(Double(1))
     }
 
     static func name(_ subsystem: String, _ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {

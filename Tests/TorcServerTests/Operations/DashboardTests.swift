@@ -1,4 +1,5 @@
 import HTTPTypes
+import Logging
 import Testing
 import TorcCore
 import TorcEngine
@@ -14,7 +15,8 @@ struct DashboardTests {
     static func diamond(_ api: APIClient) async throws -> String {
         let w = try await api.createSpecification(try Fixture.json("diamond_workflow.json"))
         try await api.initialize(w)
-        let runner = JobRunner(api: api, workflow: w, returnCode: { $0 == "work1" ? 1 : 0 })
+        var runner = JobRunner(api: api, workflow: w, returnCode: { $0 == "work1" ? 1 : 0 })
+        runner.resources = ["num_cpus": 64, "memory_gb": 512, "num_gpus": 0, "num_nodes": 1, "time_limit": "P0DT24H"]
         for job in try await runner.prepare() { try await runner.run(job) }
         let next = try await runner.prepare()
         if let work1 = next.first(where: { $0.string("name") == "work1" }) { try await runner.run(work1) }
@@ -50,7 +52,7 @@ struct DashboardTests {
             let list = try await api.plain(.get, "/_dashboard/api/test/workflows")
             #expect(list.status == 200)
             let items = list.json["items"]?.arrayValue ?? []
-            #expect(items.map { $0.string("_key") } == [empty, w], "newest first")
+            try #require(items.map { $0.string("_key") } == [empty, w], "newest first")
             let counts = items[1]["job_counts"]
             #expect(counts?["total"] == 4 && counts?["done"] == 2 && counts?["submitted_pending"] == 1 && counts?["blocked"] == 1)
             #expect(items[1]["is_complete"] == false && items[1]["is_canceled"] == false)
@@ -99,7 +101,7 @@ struct DashboardTests {
             let grouped = try await api.plain(.get, "/_dashboard/api/test/workflows/\(w)/graph?max_nodes=2")
             #expect(grouped.json["mode"] == "grouped")
             let stages = grouped.json["stages"]?.arrayValue ?? []
-            #expect(stages.count == 3)
+            try #require(stages.count == 3)
             #expect(stages[1]["counts"] == ["done": 1, "submitted_pending": 1])
             #expect(grouped.json["stage_edges"] == [["from": 0, "to": 1, "count": 2], ["from": 1, "to": 2, "count": 2]])
         }
@@ -120,9 +122,10 @@ struct DashboardTests {
             let work1 = jobs.items.first { $0.string("name") == "work1" }?.string("_key") ?? ""
             _ = try await api.post("/workflows/\(w)/job_process_stats", [
                 "job_key": .string(work1), "run_id": 1, "avg_cpu_percent": 50.5, "max_cpu_percent": 90.0,
-                "avg_memory_gb": 1.5, "max_memory_gb": 2.0, "num_samples": 10, "timestamp": "2026-12-07T01:00:00",
+                "avg_rss": 1_500_000_000, "max_rss": 2_000_000_000, "num_samples": 10, "timestamp": "2026-12-07T01:00:00",
             ])
             let stats = try await api.get("/workflows/\(w)/job_process_stats")
+            try #require(stats.items.count == 1)
             _ = try await api.post("/workflows/\(w)/edges/process_used", [
                 "_from": .string("jobs__\(w)/\(work1)"), "_to": stats.items[0]["_id"] ?? .null,
             ])
@@ -169,7 +172,8 @@ struct DashboardTests {
             #expect(statuses["work2"] == "submitted_pending")
             let cancel = try await api.plain(.post, "/_dashboard/api/test/workflows/\(w)/actions/cancel")
             #expect(cancel.status == 200)
-            #expect(try await api.get("/workflows/status/\(w)")["is_canceled"] == true)
+            let status = try await api.get("/workflows/status/\(w)")
+            #expect(status["is_canceled"] == true)
             let unknown = try await api.plain(.post, "/_dashboard/api/test/workflows/\(w)/actions/explode")
             #expect(unknown.status == 404)
         }

@@ -79,12 +79,9 @@ struct CapturingHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    func log(event: LogEvent) {
         var merged = metadata
-        merged.merge(explicit ?? [:]) { _, new in new }
-        sink.append(.init(level: level, message: message.description, metadata: merged.mapValues { "\($0)" }))
+        merged.merge(event.metadata ?? [:]) { _, new in new }
+        sink.append(.init(level: event.level, message: event.message.description, metadata: merged.mapValues { "\($0)" }))
     }
 }
