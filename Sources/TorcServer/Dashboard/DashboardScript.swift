@@ -83,10 +83,10 @@ enum DashboardScript {
             const rows = data.items.map(w => {
               const state = w.is_canceled ? '<span class="tag canceled">canceled</span>' : (w.is_complete ? '<span class="tag done">complete</span>' : "");
               return `<tr data-key="${esc(w._key)}"><td><a href="/dashboard/${enc(db)}/workflows/${enc(w._key)}">${esc(w.name || w._key)}</a>${state}<div class="muted">${esc(w.description || "")}</div></td>
-                <td>${esc(w.user)}</td><td>${fmtTime(w.timestamp)}</td><td>${w.job_counts.total}</td><td>${progress(w.job_counts)}</td></tr>`;
+                <td>${esc(w.user)}</td><td class="muted">${esc(w._key)}</td><td>${w.job_counts.total}</td><td>${progress(w.job_counts)}</td></tr>`;
             }).join("");
-            app.innerHTML = `<h1>Workflows</h1><p class="muted">${data.total_count} workflow(s) in database <b>${esc(db)}</b>.</p>${legend()}
-              <table id="workflows"><thead><tr><th>Name</th><th>User</th><th>Created</th><th>Jobs</th><th style="width:35%">Progress</th></tr></thead>
+            app.innerHTML = `<h1>Workflows</h1><p class="muted">${data.total_count} workflow(s) in database <b>${esc(db)}</b>, newest first.</p>${legend()}
+              <table id="workflows"><thead><tr><th>Name</th><th>User</th><th>Key</th><th>Jobs</th><th style="width:35%">Progress</th></tr></thead>
               <tbody>${rows || '<tr><td colspan="5" class="muted">No workflows yet.</td></tr>'}</tbody></table>`;
           });
         }
@@ -115,7 +115,7 @@ enum DashboardScript {
             const table = (items, cols) => items.length ? `<table><thead><tr>${cols.map(c => `<th>${c}</th>`).join("")}</tr></thead><tbody>${items.map(d => `<tr>${cols.map(c => `<td>${esc(typeof d[c] === "object" ? JSON.stringify(d[c]) : d[c])}</td>`).join("")}</tr>`).join("")}</tbody></table>` : '<p class="muted">None.</p>';
             const focused = document.activeElement && document.activeElement.id === "namefilter";
             app.innerHTML = `<h1>${esc(w.name || w._key)} ${stateTag}</h1>
-              <p class="muted">key ${esc(w._key)} · user ${esc(w.user)} · created ${fmtTime(w.timestamp)} · <a href="${base}/graph">dependency graph</a></p>
+              <p class="muted">key ${esc(w._key)} · user ${esc(w.user)}${w.timestamp ? " · created " + fmtTime(w.timestamp) : ""} · <a href="${base}/graph">dependency graph</a></p>
               <div class="panel">${progress(c)}${legend()}<div class="counts" id="counts">${cards}</div>${actions}</div>
               <h2>Jobs</h2>
               <div class="filters"><label>Status <select id="statusfilter"><option value="">all</option>${STATUSES.map(s => `<option ${s === state.status ? "selected" : ""}>${s}</option>`).join("")}</select></label>
@@ -217,10 +217,12 @@ enum DashboardScript {
             const j = d.job;
             setCrumbs([[db, `/dashboard/${enc(db)}`], [wkey, base], [j.name || j._key, null]]);
             const kv = obj => `<dl class="kv">${Object.keys(obj).filter(k => !k.startsWith("_")).map(k => `<dt>${esc(k)}</dt><dd>${esc(typeof obj[k] === "object" ? JSON.stringify(obj[k]) : obj[k])}</dd>`).join("")}</dl>`;
-            const results = d.results.length ? `<table id="results"><thead><tr><th>Run</th><th>Return code</th><th>Status</th><th>Exec time</th><th>Completed</th></tr></thead><tbody>${d.results.map(r => `<tr><td>${esc(r.run_id)}</td><td class="rc">${esc(r.return_code)}</td><td>${badge(r.status)}</td><td>${fmtSeconds(typeof r.exec_time_minutes === "number" ? r.exec_time_minutes * 60 : undefined)}</td><td>${fmtTime(r.completion_time)}</td></tr>`).join("")}</tbody></table>` : '<p class="muted">No results yet.</p>';
+            const results = d.results.length ? `<table id="results"><thead><tr><th>Run</th><th>Return code</th><th>Status</th><th>Exec time</th><th>Completed</th></tr></thead><tbody>${d.results.map(r => `<tr><td>${esc(r.run_id)}</td><td class="rc${r.return_code ? " failed" : ""}">${esc(r.return_code)}</td><td>${badge(r.status)}</td><td>${fmtSeconds(typeof r.exec_time_minutes === "number" ? r.exec_time_minutes * 60 : undefined)}</td><td>${fmtTime(r.completion_time)}</td></tr>`).join("")}</tbody></table>` : '<p class="muted">No results yet.</p>';
             const files = list => list.length ? `<ul>${list.map(f => `<li><code>${esc(f.path || f.name)}</code> <span class="muted">${esc(f.name)}</span></li>`).join("")}</ul>` : '<p class="muted">None.</p>';
             const events = d.events.length ? `<table><thead><tr><th>Time</th><th>Category</th><th>Type</th><th>Message</th></tr></thead><tbody>${d.events.map(e => `<tr><td>${fmtTime(e.timestamp)}</td><td>${esc(e.category)}</td><td>${esc(e.type)}</td><td>${esc(e.message)}</td></tr>`).join("")}</tbody></table>` : '<p class="muted">No events.</p>';
-            app.innerHTML = `<h1>${esc(j.name || j._key)} ${badge(j.status)}</h1><p class="muted">job ${esc(j._key)} of workflow <a href="${base}">${esc(wkey)}</a></p>
+            const latest = d.results[d.results.length - 1];
+            const failedTag = latest && latest.return_code ? `<span class="tag failed">failed: return code ${esc(latest.return_code)}</span>` : "";
+            app.innerHTML = `<h1>${esc(j.name || j._key)} ${badge(j.status)} ${failedTag}</h1><p class="muted">job ${esc(j._key)} of workflow <a href="${base}">${esc(wkey)}</a></p>
               <div class="panel"><h2 style="margin-top:0">Command</h2><pre id="command">${esc(j.command)}</pre></div>
               <div class="grid2">
                 <div class="panel"><h2 style="margin-top:0">Job</h2>${kv(j)}</div>
@@ -230,7 +232,7 @@ enum DashboardScript {
               <h2>Results</h2>${results}
               <h2>Process statistics</h2><div class="panel" id="stats">${statsPlot(d.process_stats)}</div>
               <div class="grid2"><div><h2>Input files</h2>${files(d.input_files)}</div><div><h2>Output files</h2>${files(d.output_files)}</div></div>
-              <h2>User data</h2>${d.user_data.length ? d.user_data.map(u => `<pre class="userdata">${esc(JSON.stringify(u, null, 2))}</pre>`).join("<br>") : '<p class="muted">None.</p>'}
+              <h2>User data</h2>${d.user_data.length ? d.user_data.map(u => `<pre class="userdata">${esc(JSON.stringify(Object.fromEntries(Object.entries(u).filter(([k]) => !k.startsWith("_"))), null, 2))}</pre>`).join("<br>") : '<p class="muted">None.</p>'}
               <h2>Events</h2>${events}`;
           });
         }
@@ -246,7 +248,7 @@ enum DashboardScript {
             const W = 520, H = 200, L = 56, B = 26, palette = ["#2f6fde", "#d64545", "#3aa66a", "#f0a43a"];
             const values = series.flatMap(k => stats.map(s => (s[k] || 0) * scale));
             const max = Math.max(1e-9, ...values);
-            const x = i => L + (stats.length === 1 ? (W - L - 10) / 2 : i * (W - L - 10) / (stats.length - 1));
+            const x = i => L + (stats.length === 1 ? (W - L - 40) / 2 : i * (W - L - 40) / (stats.length - 1));
             const y = v => H - B - (v / max) * (H - B - 14);
             const lines = series.map((k, n) => `<polyline fill="none" stroke="${palette[n % 4]}" stroke-width="2" points="${stats.map((s, i) => `${x(i).toFixed(1)},${y((s[k] || 0) * scale).toFixed(1)}`).join(" ")}"/>` + stats.map((s, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y((s[k] || 0) * scale).toFixed(1)}" r="3" fill="${palette[n % 4]}"><title>${esc(k)}: ${((s[k] || 0) * scale).toFixed(2)} ${unit}</title></circle>`).join("")).join("");
             const axis = `<line x1="${L}" y1="${H - B}" x2="${W - 5}" y2="${H - B}" stroke="#ccc"/><line x1="${L}" y1="8" x2="${L}" y2="${H - B}" stroke="#ccc"/><text x="4" y="16" font-size="11">${max.toFixed(1)} ${unit}</text><text x="${L - 10}" y="${H - B}" font-size="11">0</text>` + stats.map((s, i) => `<text x="${x(i) - 10}" y="${H - 8}" font-size="10">${esc(s.run_id !== undefined ? "run " + s.run_id : i + 1)}</text>`).join("");

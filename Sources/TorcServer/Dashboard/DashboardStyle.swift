@@ -50,6 +50,8 @@ enum DashboardStyle {
         .tag { font-size: 12px; padding: 1px 7px; border-radius: 4px; background: #e9eef6; color: #33527d; margin-left: 6px; }
         .tag.done { background: #dff3e7; color: #236b43; }
         .tag.canceled { background: #eee; color: #555; }
+        .tag.failed { background: #fbe3e3; color: #a12a2a; }
+        td.rc.failed { color: #c62828; font-weight: 700; }
         .legend { display: flex; gap: 14px; flex-wrap: wrap; font-size: 12px; color: var(--muted); margin: 6px 0 10px; }
         .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
         .graph { overflow: auto; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; max-height: 75vh; }
