@@ -21,6 +21,8 @@ import TorcEngine
 struct Dashboard: Sendable {
     let service: TorcService
     let options: DashboardOptions
+    /// Graphs of large workflows, kept briefly (see `GraphCache`).
+    let graphs = GraphCache()
 
     /// Largest graph drawn job by job; larger ones are drawn grouped by stage and status.
     static let defaultMaxNodes = 3000
@@ -58,8 +60,10 @@ struct Dashboard: Sendable {
                 skip: try Self.integer(query, "skip") ?? 0, limit: try Self.integer(query, "limit") ?? 50)
         case (.get, 4) where rest[3] == "graph":
             template = "/_dashboard/api/{db}/workflows/{workflow}/graph"
-            answer = try await database.dashboardGraph(
-                key: rest[2], maxNodes: try Self.integer(query, "max_nodes") ?? Self.defaultMaxNodes)
+            let maxNodes = try Self.integer(query, "max_nodes") ?? Self.defaultMaxNodes
+            answer = try await graphs.answer(for: "\(rest[0])/\(rest[2])/\(maxNodes)") {
+                try await database.dashboardGraph(key: rest[2], maxNodes: maxNodes)
+            }
         case (.get, 5) where rest[3] == "jobs":
             template = "/_dashboard/api/{db}/workflows/{workflow}/jobs/{key}"
             answer = try await database.dashboardJob(workflow: rest[2], key: rest[4])

@@ -49,15 +49,17 @@ enum DashboardScript {
         }
         function showError(error) { app.innerHTML = `<p class="error">${esc(error.message || error)}</p>`; }
 
-        /// Runs `draw` now and again every REFRESH_MS while the tab is visible: one request per refresh.
+        /// Runs `draw` now and again REFRESH_MS after each answer while the tab is visible: one
+        /// request per refresh, and never a second one while the first is still being answered.
         function poll(draw) {
           const tick = async () => {
-            if (document.hidden) return;
-            try { await draw(); live.textContent = "live · updated " + new Date().toLocaleTimeString(); live.className = "live on"; }
-            catch (e) { live.textContent = "update failed: " + e.message; live.className = "live"; }
+            if (!document.hidden) {
+              try { await draw(); live.textContent = "live · updated " + new Date().toLocaleTimeString(); live.className = "live on"; }
+              catch (e) { live.textContent = "update failed: " + e.message; live.className = "live"; }
+            }
+            if (REFRESH_MS > 0) timer = setTimeout(tick, REFRESH_MS);
           };
           tick();
-          if (REFRESH_MS > 0) timer = setInterval(tick, REFRESH_MS);
         }
 
         // ---------- databases ----------

@@ -1,9 +1,10 @@
 import HTTPTypes
 import Logging
+import Synchronization
 import Testing
 import TorcCore
 import TorcEngine
-import TorcServer
+@testable import TorcServer
 
 /// The dashboard: pages and assets served from the binary, and the JSON
 /// endpoints its pages poll (outside the API prefix).
@@ -177,5 +178,34 @@ struct DashboardTests {
             let unknown = try await api.plain(.post, "/_dashboard/api/test/workflows/\(w)/actions/explode")
             #expect(unknown.status == 404)
         }
+    }
+}
+
+/// The graph cache keeps only answers that were expensive to build.
+@Suite("Dashboard graph cache")
+struct GraphCacheTests {
+    final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+        func next() -> Int { value.add(1, ordering: .relaxed).newValue }
+    }
+
+    @Test("cheap graphs are built on every request, expensive ones are reused while fresh")
+    func reuse() async throws {
+        let cache = GraphCache()
+        let builds = Counter()
+        for _ in 0..<3 {
+            _ = try await cache.answer(for: "cheap") { .int(Int64(builds.next())) }
+        }
+        #expect(builds.value.load(ordering: .relaxed) == 3)
+        let slow = Counter()
+        var answers: [JSONValue] = []
+        for _ in 0..<3 {
+            answers.append(try await cache.answer(for: "slow") {
+                try await Task.sleep(for: .milliseconds(150))
+                return .int(Int64(slow.next()))
+            })
+        }
+        #expect(slow.value.load(ordering: .relaxed) == 1)
+        #expect(answers == [1, 1, 1])
     }
 }
