@@ -22,6 +22,7 @@ import time
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -151,7 +152,8 @@ def main():
         api = API(base)
         keys = create_workflows(api)
         driver = browser()
-        wait = WebDriverWait(driver, 15)
+        # Pages redraw themselves after each answer, so an element found a moment ago may be gone.
+        wait = WebDriverWait(driver, 20, ignored_exceptions=[StaleElementReferenceException])
 
         def shot(name):
             driver.execute_script("window.scrollTo(0, 0)")
