@@ -65,6 +65,17 @@ extension WorkflowDatabase {
         }
     }
 
+    /// One page of a workflow's jobs, filtered by status and by a substring of
+    /// the name (the part of the workflow view that may scan all jobs).
+    public func dashboardJobs(key: String, status: String?, name: String?, skip: Int, limit: Int) async throws -> JSONValue {
+        let limit = min(max(limit, 1), 500)
+        let skip = max(skip, 0)
+        return try await read { reader in
+            let w = try WorkflowLookup.require(reader, key).key
+            return try Self.jobsPage(reader, workflow: w, status: status, name: name, skip: skip, limit: limit)
+        }
+    }
+
     /// The dependency graph of a workflow: every job with its stage (the
     /// longest path from a root over `blocks` edges) when there are at most
     /// `maxNodes` jobs; above that, counts per stage and status and the number

@@ -21,8 +21,8 @@ import TorcEngine
 struct Dashboard: Sendable {
     let service: TorcService
     let options: DashboardOptions
-    /// Graphs of large workflows, kept briefly (see `GraphCache`).
-    let graphs = GraphCache()
+    /// Graphs and name-filtered job lists of large workflows, kept briefly (see `CostlyAnswerCache`).
+    let costly = CostlyAnswerCache()
 
     /// Largest graph drawn job by job; larger ones are drawn grouped by stage and status.
     static let defaultMaxNodes = 3000
@@ -55,13 +55,24 @@ struct Dashboard: Sendable {
             answer = try await database.dashboardWorkflows()
         case (.get, 3):
             template = "/_dashboard/api/{db}/workflows/{workflow}"
-            answer = try await database.dashboardWorkflow(
-                key: rest[2], status: query["status"].flatMap { $0.isEmpty ? nil : $0 }, name: query["name"],
-                skip: try Self.integer(query, "skip") ?? 0, limit: try Self.integer(query, "limit") ?? 50)
+            let status = query["status"].flatMap { $0.isEmpty ? nil : $0 }
+            let name = query["name"].flatMap { $0.isEmpty ? nil : $0 }
+            let skip = try Self.integer(query, "skip") ?? 0, limit = try Self.integer(query, "limit") ?? 50
+            // Without a name filter the whole answer is paged by the store; a name
+            // filter scans the jobs, so that part may come from the cache.
+            var view = try await database.dashboardWorkflow(
+                key: rest[2], status: status, name: nil, skip: skip, limit: name == nil ? limit : 1)
+            if let name, case .object(var members) = view {
+                members["jobs"] = try await costly.answer(for: "jobs/\(rest[0])/\(rest[2])/\(status ?? "")/\(skip)/\(limit)/\(name)") {
+                    try await database.dashboardJobs(key: rest[2], status: status, name: name, skip: skip, limit: limit)
+                }
+                view = .object(members)
+            }
+            answer = view
         case (.get, 4) where rest[3] == "graph":
             template = "/_dashboard/api/{db}/workflows/{workflow}/graph"
             let maxNodes = try Self.integer(query, "max_nodes") ?? Self.defaultMaxNodes
-            answer = try await graphs.answer(for: "\(rest[0])/\(rest[2])/\(maxNodes)") {
+            answer = try await costly.answer(for: "graph/\(rest[0])/\(rest[2])/\(maxNodes)") {
                 try await database.dashboardGraph(key: rest[2], maxNodes: maxNodes)
             }
         case (.get, 5) where rest[3] == "jobs":

@@ -181,17 +181,17 @@ struct DashboardTests {
     }
 }
 
-/// The graph cache keeps only answers that were expensive to build.
-@Suite("Dashboard graph cache")
-struct GraphCacheTests {
+/// The cache keeps only answers that were expensive to build.
+@Suite("Dashboard cache of costly answers")
+struct CostlyAnswerCacheTests {
     final class Counter: Sendable {
         let value = Atomic<Int>(0)
         func next() -> Int { value.add(1, ordering: .relaxed).newValue }
     }
 
-    @Test("cheap graphs are built on every request, expensive ones are reused while fresh")
+    @Test("cheap answers are built on every request, expensive ones are reused while fresh")
     func reuse() async throws {
-        let cache = GraphCache()
+        let cache = CostlyAnswerCache()
         let builds = Counter()
         for _ in 0..<3 {
             _ = try await cache.answer(for: "cheap") { .int(Int64(builds.next())) }

@@ -1,23 +1,24 @@
 import Synchronization
 import TorcCore
 
-/// Recent dependency-graph answers, so that a page refreshing the graph of a
-/// very large workflow does not rebuild it on every refresh.
+/// Recent answers that read a whole workflow (the dependency graph, a job list
+/// filtered by name), so that a page refreshing them on a very large workflow
+/// does not redo the work on every refresh.
 ///
-/// Building a graph reads every job of the workflow; for a few thousand jobs
+/// Such an answer reads every job of the workflow; for a few thousand jobs
 /// that takes milliseconds and is never cached, for 100,000 it takes seconds.
 /// An answer is therefore kept for five times what it cost to build (at most
 /// a minute) once it cost more than 100 ms: the page stays current to within
 /// a few refreshes, and the service spends at most a sixth of its time on it.
 /// One cache per dashboard (per application), never global.
-final class GraphCache: Sendable {
+final class CostlyAnswerCache: Sendable {
     private struct Entry: Sendable {
         var answer: JSONValue
         var expires: ContinuousClock.Instant
     }
 
     private let entries = Mutex<[String: Entry]>([:])
-    /// Most graphs kept; expired ones are dropped first, then any.
+    /// Most answers kept; expired ones are dropped first, then any.
     static let capacity = 32
 
     /// The cached answer for `key` while it is fresh, otherwise a new one from `build`.
