@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
@@ -65,7 +66,6 @@ let package = Package(
         .target(
             name: "TorcServer",
             dependencies: [
-                "CMalloc",
                 "TorcCore",
                 "TorcEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -76,7 +76,20 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings,
+            // The served OpenAPI document is generated from openapi/torc-service.yaml at build time.
+            plugins: ["EmbedOpenAPISpec"]
+        ),
+        // Build tool: openapi/torc-service.yaml -> Swift source with its YAML and JSON renderings.
+        .executableTarget(
+            name: "openapi-embed",
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "EmbedOpenAPISpec",
+            capability: .buildTool(),
+            dependencies: ["openapi-embed"]
         ),
         .executableTarget(
             name: "torc-service",
@@ -85,6 +98,7 @@ let package = Package(
                 "TorcServer",
                 "TorcSQLite",
                 "TorcArango",
+                "TorcMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,6 +108,16 @@ let package = Package(
         ),
         // glibc's mallopt and malloc_trim, for the allocator tuning of torc-service.
         .systemLibrary(name: "CMalloc"),
+        // Allocator tuning at start-up and the background heap trim: outside the HTTP layer, off the request path.
+        .target(
+            name: "TorcMemory",
+            dependencies: [
+                "CMalloc",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // libcurl as a system library: module map plus typed shims, nothing else.
         .systemLibrary(
             name: "CCurl",
@@ -128,6 +152,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TorcMemoryTests",
+            dependencies: ["TorcMemory"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TorcCoreTests",
             dependencies: ["TorcCore"],
             swiftSettings: swiftSettings
@@ -149,7 +178,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TorcSQLiteTests",
-            dependencies: ["TorcCore", "TorcSQLite", "TorcTestSupport"],
+            dependencies: [
+                "TorcCore", "TorcSQLite", "TorcTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

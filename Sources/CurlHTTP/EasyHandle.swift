@@ -1,19 +1,19 @@
 import CCurl
 import Foundation
+import Synchronization
 
 /// Lets a task's cancellation handler stop a transfer running on another thread.
 ///
 /// Set from the handler, read by libcurl's progress callback (which libcurl
 /// calls at least once a second), which then aborts the transfer.
-final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false  // guarded by `lock`
+final class CancellationFlag: Sendable {
+    private let cancelled = Atomic<Bool>(false)
 
     /// Marks the transfer as cancelled.
-    func cancel() { lock.withLock { cancelled = true } }
+    func cancel() { cancelled.store(true, ordering: .releasing) }
 
     /// Whether `cancel()` has been called.
-    var isCancelled: Bool { lock.withLock { cancelled } }
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 }
 
 /// The per-transfer settings derived once from the client configuration.

@@ -8,6 +8,11 @@ import Foundation
 /// use, callers wait in strict FIFO order (async callers on a continuation,
 /// blocking callers on a semaphore), with no polling. Returning a handle hands
 /// it straight to the oldest waiter.
+///
+/// `@unchecked Sendable`: every mutable property is read and written only under
+/// `lock`. It stays an `NSLock` rather than a `Mutex` because blocking callers
+/// park on a semaphore after leaving the lock, and the waiter list hands out
+/// continuations and semaphores that must be resumed outside it.
 final class EasyHandlePool: @unchecked Sendable {
     /// A caller waiting for a handle.
     private enum Waiter {

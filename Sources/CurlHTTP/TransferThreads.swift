@@ -9,6 +9,10 @@ import Foundation
 /// `maxThreads` easy handles, a submitted job never waits for a thread.
 /// Public because the ArangoDB backend runs its blocking transaction bodies
 /// (which call `executeBlocking`) on a set of its own.
+///
+/// `@unchecked Sendable`: all mutable state is guarded by `condition`, an
+/// `NSCondition` because idle threads must block waiting for work (a `Mutex`
+/// cannot wait).
 public final class TransferThreads: @unchecked Sendable {
     // All mutable state below is guarded by `condition`.
     private let condition = NSCondition()

@@ -9,16 +9,35 @@ import TorcCore
 /// booleans never equal numbers, strings compare exactly.
 enum ArangoAQL {
     /// ` FILTER ...` for every predicate (empty for none), adding its bind parameters to `bind`.
-    static func filter(_ predicates: [FieldPredicate], variable: String, bind: inout JSONObject) -> String {
+    /// `prefix` names the bind parameters, so that several filters can share one query.
+    static func filter(
+        _ predicates: [FieldPredicate], variable: String, bind: inout JSONObject, prefix: String = "v"
+    ) -> String {
         var text = ""
         for (index, predicate) in predicates.enumerated() {
-            let name = "v\(index)"
+            let name = "\(prefix)\(index)"
             let clause = condition(predicate, attribute: path(predicate.path, variable), value: "@" + name)
             // A comparison with null needs no value; AQL rejects bind parameters the query does not use.
             if clause.contains("@" + name) { bind[name] = predicate.value }
             text += " FILTER " + clause
         }
         return text
+    }
+
+    /// `FOR d IN @@c FILTER ... [LIMIT @skip, @limit]` of a `DocumentQuery`, the
+    /// one selection text for both the transaction path and read batches, so the
+    /// two cannot select differently. `suffix` keeps bind names apart when
+    /// several selections share one query. Returns the text and whether it is limited.
+    static func select(_ query: DocumentQuery, bind: inout JSONObject, suffix: String = "") -> (String, limited: Bool) {
+        bind["@c" + suffix] = .string(query.collection.rawValue)
+        var text = "FOR d IN @@c\(suffix)" + filter(query.filters, variable: "d", bind: &bind, prefix: "v\(suffix)_")
+        let limited = query.limit != nil || query.skip > 0
+        if limited {
+            text += " LIMIT @skip\(suffix), @limit\(suffix)"
+            bind["skip" + suffix] = .int(Int64(query.skip))
+            bind["limit" + suffix] = .int(Int64(query.limit ?? Int(Int32.max)))
+        }
+        return (text, limited)
     }
 
     static func path(_ segments: [String], _ variable: String) -> String {

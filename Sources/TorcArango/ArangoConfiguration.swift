@@ -24,14 +24,19 @@ public struct ArangoConfiguration: Sendable, CustomStringConvertible {
     public var requestTimeout: Duration
     /// Most concurrent connections (and transactions) to ArangoDB.
     public var maxConnections: Int
+    /// Whether hot calls run as one read query plus one conditional write
+    /// query (the default). Off, every call runs in a stream transaction of
+    /// many requests, as before; kept to measure the difference.
+    public var batchedCalls: Bool
     /// Told about every request sent and every retried transaction (metrics); `nil` for none.
     public var observer: (any StoreObserver)? = nil
 
     public init(
         endpoints: [String], user: String? = "root", password: String = "", caFile: String? = nil,
         verifyPeer: Bool = true, connectTimeout: Duration = .seconds(3), requestTimeout: Duration = .seconds(30),
-        maxConnections: Int = 32
+        maxConnections: Int = 32, batchedCalls: Bool = true
     ) {
+        self.batchedCalls = batchedCalls
         self.endpoints = endpoints
         self.user = user
         self.password = password

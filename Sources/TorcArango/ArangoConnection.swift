@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Synchronization
 import TorcCore
 
 /// An answer of ArangoDB: status and parsed JSON body (or `.null`).
@@ -137,10 +138,9 @@ final class ArangoConnection: Sendable {
 }
 
 /// The endpoint requests go to first; moved on when it stops answering.
-private final class ActiveEndpoint: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0  // guarded by `lock`
+private final class ActiveEndpoint: Sendable {
+    private let value = Atomic<Int>(0)
 
-    var index: Int { lock.withLock { value } }
-    func set(_ index: Int) { lock.withLock { value = index } }
+    var index: Int { value.load(ordering: .relaxed) }
+    func set(_ index: Int) { value.store(index, ordering: .relaxed) }
 }

@@ -223,16 +223,9 @@ final class ArangoTransaction: StoreWriter {
     }
 
     func find(_ query: DocumentQuery) throws(StoreError) -> QueryResult {
-        var bind: JSONObject = ["@c": .string(query.collection.rawValue)]
-        let filter = ArangoAQL.filter(query.filters, variable: "d", bind: &bind)
-        var aql = "FOR d IN @@c" + filter
-        let limited = query.limit != nil || query.skip > 0
-        if limited {
-            aql += " LIMIT @skip, @limit"
-            bind["skip"] = .int(Int64(query.skip))
-            bind["limit"] = .int(Int64(query.limit ?? Int(Int32.max)))
-        }
-        aql += " RETURN d"
+        var bind = JSONObject()
+        let (select, limited) = ArangoAQL.select(query, bind: &bind)
+        let aql = select + " RETURN d"
         let answer = try self.query(aql, bind, on: query.collection, fullCount: query.countTotal && limited)
         var documents: [Document] = []
         documents.reserveCapacity(answer.results.count)

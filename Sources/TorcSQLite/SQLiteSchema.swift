@@ -1,4 +1,5 @@
 import GRDB
+import TorcCore
 
 /// The tables of one database file. All collections share one `documents`
 /// table: a collection is a row in `collections`, so creating or dropping a
@@ -11,7 +12,11 @@ enum SQLiteSchema {
     /// SQLite from parsing JSON on every insert and on every indexed lookup.
     static let indexedAttributes = ["status", "name"]
 
-    static let statements = [
+    /// The schema as the first release wrote it. Every statement says
+    /// `IF NOT EXISTS`, because files written before the schema was versioned
+    /// already hold these tables (at `user_version` 0): applying version 1 to
+    /// them changes nothing but the version number.
+    static let version1 = [
         "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
         "CREATE TABLE IF NOT EXISTS collections (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, is_edge INTEGER NOT NULL)",
         """
@@ -39,8 +44,32 @@ enum SQLiteSchema {
         "INSERT OR IGNORE INTO meta (name, value) VALUES ('key', 0), ('rev', 0)",
     ]
 
-    /// Creates the tables if needed.
+    /// The schema's history, oldest first: `migrations[n]` brings a file from
+    /// version `n` to version `n + 1`. A schema change appends a step (never
+    /// edits one), so every file ever written can be brought up to date.
+    static let migrations: [@Sendable (Database) throws -> Void] = [
+        { db in for statement in version1 { try db.execute(sql: statement) } }
+    ]
+
+    /// The version this code reads and writes.
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings the file to `currentVersion`, recorded in SQLite's `user_version`.
+    ///
+    /// Call it inside an IMMEDIATE transaction: the version is read and raised
+    /// under the write lock, so two processes opening one file at once never
+    /// apply a step twice. A file written by a newer torc-service is refused
+    /// rather than misread.
     static func migrate(_ db: Database) throws {
-        for statement in statements { try db.execute(sql: statement) }
+        let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        guard version <= currentVersion else {
+            throw StoreError.failure(
+                "the database file has schema version \(version); this torc-service reads up to \(currentVersion)"
+            )
+        }
+        for step in migrations[version...] { try step(db) }
+        if version != currentVersion {
+            try db.execute(sql: "PRAGMA user_version = \(currentVersion)")
+        }
     }
 }

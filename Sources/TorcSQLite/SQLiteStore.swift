@@ -14,10 +14,14 @@ public final class SQLiteStore: DocumentStore {
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
-        try writer.write { db in
-            try SQLiteSchema.migrate(db)
-            let transaction = SQLiteTransaction(db: db, counters: counters)
-            try transaction.createCollections(GlobalCollection.allCases.map { CollectionName($0.rawValue) })
+        // IMMEDIATE: the schema version is read under the write lock (see SQLiteSchema.migrate).
+        try writer.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try SQLiteSchema.migrate(db)
+                let transaction = SQLiteTransaction(db: db, counters: counters)
+                try transaction.createCollections(GlobalCollection.allCases.map { CollectionName($0.rawValue) })
+                return .commit
+            }
         }
     }
 

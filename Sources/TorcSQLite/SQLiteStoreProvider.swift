@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TorcCore
 
 /// The embedded backend: one SQLite file per database name in a directory,
@@ -64,19 +65,56 @@ public struct SQLiteStoreProvider: StoreProvider {
     }
 }
 
-/// Opens each database once, even when its first requests arrive together.
-actor StoreRegistry {
-    private var stores: [String: SQLiteStore] = [:]
+/// Opens each database once, even when its first requests arrive together,
+/// without making requests for other databases wait.
+///
+/// Opening a file (and migrating its schema) can take a while. It runs once per
+/// name, as a task of its own on a dispatch queue of its own (blocking file I/O
+/// stays off Swift's cooperative pool); the lock below is held only to find or record that
+/// task, never while a file opens, so a slow first open of database A delays
+/// only the requests for A.
+final class StoreRegistry: Sendable {
+    private let opening = Mutex<[String: Task<SQLiteStore, any Error>]>([:])
 
-    func store(_ name: String, open: () throws -> SQLiteStore) throws -> SQLiteStore {
-        if let store = stores[name] { return store }
-        let store = try open()
-        stores[name] = store
-        return store
+    func store(_ name: String, open: @escaping @Sendable () throws -> SQLiteStore) async throws -> SQLiteStore {
+        let task = opening.withLock { tasks in
+            if let task = tasks[name] { return task }
+            let task = Task { try await Self.runOffPool(name, open) }
+            tasks[name] = task
+            return task
+        }
+        do {
+            return try await task.value
+        } catch {
+            // A failed open is not remembered: the next request tries again.
+            opening.withLock { tasks in
+                if tasks[name] == task { tasks[name] = nil }
+            }
+            throw error
+        }
     }
 
-    func closeAll() {
-        for store in stores.values { store.close() }
-        stores = [:]
+    /// Closes every database opened so far; later requests open them again.
+    func closeAll() async {
+        let tasks = opening.withLock { tasks in
+            defer { tasks = [:] }
+            return Array(tasks.values)
+        }
+        for task in tasks {
+            (try? await task.value)?.close()
+        }
+    }
+
+    /// Runs `open` on a queue of its own: a private serial queue gets a thread
+    /// of its own, whereas the global queues are only as wide as the machine has
+    /// cores, so a few slow opens there would hold up every other one.
+    private static func runOffPool(
+        _ name: String, _ open: @escaping @Sendable () throws -> SQLiteStore
+    ) async throws -> SQLiteStore {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue(label: "torc.sqlite.open.\(name)").async {
+                continuation.resume(with: Result { try open() })
+            }
+        }
     }
 }

@@ -6,6 +6,9 @@ import Foundation
 ///
 /// Tests that need ArangoDB and cannot get one fail (the start throws); they
 /// never skip.
+///
+/// `@unchecked Sendable`: every property is a `let` set in `init`; the only
+/// non-`Sendable` one, the watchdog `Process`, is touched again only by `stop()`.
 public final class ArangoEmulator: @unchecked Sendable {
     /// The base URL, e.g. `http://127.0.0.1:41234`.
     public let url: String

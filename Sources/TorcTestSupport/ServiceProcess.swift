@@ -2,6 +2,10 @@ import Foundation
 
 /// A `torc-service` process on a free loopback port, for the benchmark and
 /// for tests that need real processes (several servers sharing one ArangoDB).
+///
+/// `@unchecked Sendable`: Foundation's `Process` is not `Sendable`; it is
+/// configured in `init` and then only started and stopped by the task that owns
+/// this value, so no two threads touch it at once.
 public final class ServiceProcess: @unchecked Sendable {
     // Mutated only during start/stop, by the task that owns the process.
     public let process = Process()

@@ -17,6 +17,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Base URL of a running service, e.g. http://127.0.0.1:8529/_db/bench/torc-service. Without it, a release torc-service is started on the embedded store.")
     var url: String?
 
+    @Option(help: "ArangoDB server URL. Without --url, the started torc-service uses it (--store arangodb); the arango_requests scenario reads its request statistics.")
+    var arangoUrl: String?
+
     @Option(help: "The torc-service binary to start (default: next to torc-bench).")
     var serverBinary: String?
 
@@ -29,7 +32,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Workflow shapes for the drain scenario: independent, fan-in.")
     var shapes: String = "independent,fan-in"
 
-    @Option(help: "Scenarios to run, comma-separated: ceiling, create, initialize, drain, user_data. Create always runs when a later scenario needs a workflow; ratios to the ceiling need the ceiling.")
+    @Option(help: "Scenarios to run, comma-separated: ceiling, create, initialize, drain, user_data, arango_requests (needs --arango-url). Create always runs when a later scenario needs a workflow; ratios to the ceiling need the ceiling.")
     var scenarios: String = "ceiling,create,initialize,drain,user_data"
 
     @Option(help: "Clients of the user-data and ceiling scenarios.")
@@ -48,7 +51,7 @@ struct BenchCommand: AsyncParsableCommand {
         let jobSizes = try parseList(jobs)
         let workerCounts = try parseList(workers)
         let selected = Set(scenarios.split(separator: ",").map(String.init))
-        let known: Set = ["ceiling", "create", "initialize", "drain", "user_data"]
+        let known: Set = ["ceiling", "create", "initialize", "drain", "user_data", "arango_requests"]
         if let unknown = selected.subtracting(known).first { throw ValidationError("unknown scenario \(unknown)") }
         let shapeList = try shapes.split(separator: ",").map { text in
             guard let shape = WorkflowGenerator.Shape(rawValue: String(text)) else { throw ValidationError("unknown shape \(text)") }
@@ -62,7 +65,8 @@ struct BenchCommand: AsyncParsableCommand {
             let binary = serverBinary
                 ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
                 .appendingPathComponent("torc-service").path
-            server = try ServiceProcess(binary: binary, arguments: ["--store", "sqlite:{dataDirectory}", "--log-level", "warning"])
+            let store = arangoUrl.map { ["--store", "arangodb", "--arango-url", $0] } ?? ["--store", "sqlite:{dataDirectory}"]
+            server = try ServiceProcess(binary: binary, arguments: store + ["--log-level", "warning"])
             base = "http://127.0.0.1:\(server!.port)/_db/bench/torc-service"
         }
         defer { server?.stop() }
@@ -87,6 +91,10 @@ struct BenchCommand: AsyncParsableCommand {
         func ratio(_ figure: JSONValue?) -> JSONValue? {
             guard let ceilingRate, let value = figure?.doubleValue else { return nil }
             return .double(value / ceilingRate)
+        }
+        if wanted("arango_requests") {
+            guard let arangoUrl else { throw ValidationError("arango_requests needs --arango-url") }
+            record(try await scenarios.arangoRequests(counter: ArangoRequestCounter(arangoURL: arangoUrl)))
         }
         let needsInitialize = wanted("initialize") || wanted("drain")
         let needsWorkflow = needsInitialize || wanted("create") || wanted("user_data")

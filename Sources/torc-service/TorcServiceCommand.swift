@@ -4,6 +4,7 @@ import Logging
 import Foundation
 import TorcArango
 import TorcCore
+import TorcMemory
 import TorcServer
 import TorcSQLite
 
@@ -93,7 +94,8 @@ struct TorcServiceCommand: AsyncParsableCommand {
             var arangoConfiguration = ArangoConfiguration(
                 endpoints: settings.endpoints, user: settings.user, password: settings.password,
                 caFile: settings.caFile, verifyPeer: settings.verifyPeer,
-                requestTimeout: .seconds(settings.timeoutSeconds))
+                requestTimeout: .seconds(settings.timeoutSeconds),
+                batchedCalls: ProcessInfo.processInfo.environment["TORC_ARANGO_BATCHED_CALLS"] != "0")
             arangoConfiguration.observer = observability.metrics
             let arango = ArangoStoreProvider(configuration: arangoConfiguration)
             observability.readiness = { _ = try await arango.checkConnection() }
@@ -105,8 +107,9 @@ struct TorcServiceCommand: AsyncParsableCommand {
             }
             provider = arango
         }
-        let app = buildApplication(
+        var app = buildApplication(
             configuration: configuration, provider: provider, logger: logger, observability: observability)
+        app.addServices(HeapTrimService(logger: logger))
         try await app.runService()
     }
 

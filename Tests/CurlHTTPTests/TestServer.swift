@@ -6,6 +6,9 @@ import Foundation
 /// tests isolate themselves with unique keys and per-response connection ids
 /// instead of global counters. The script exits when its stdin closes, so it
 /// never outlives the test process.
+///
+/// `@unchecked Sendable`: all properties are `let`s set in `init`; `Process` and
+/// `Pipe` are not `Sendable` but are never used again after start-up.
 final class TestServer: @unchecked Sendable {
     /// The shared server.
     static let shared = TestServer()

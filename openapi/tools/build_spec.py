@@ -811,6 +811,9 @@ def build_paths():
             "operationId": "get_openapi_json",
             "responses": {
                 "200": {"description": "The OpenAPI document.", "content": json_content(FREE_OBJECT)},
+                # The database part of the path is checked before any route runs.
+                "400": {"$ref": "#/components/responses/Error400"},
+                "404": {"$ref": "#/components/responses/Error404"},
                 "500": {"$ref": "#/components/responses/Error500"},
             },
         }
@@ -822,6 +825,8 @@ def build_paths():
             "operationId": "get_openapi_yaml",
             "responses": {
                 "200": {"description": "The OpenAPI document.", "content": {"application/yaml": {"schema": {"type": "string"}}}},
+                "400": {"$ref": "#/components/responses/Error400"},
+                "404": {"$ref": "#/components/responses/Error404"},
                 "500": {"$ref": "#/components/responses/Error500"},
             },
         }

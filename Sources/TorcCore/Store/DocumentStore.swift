@@ -118,10 +118,35 @@ public protocol DocumentStore: Sendable {
     /// ArangoDB renders such values as integers (`1`), as the original service
     /// did; the embedded store keeps them exactly.
     var keepsIntegralFloats: Bool { get }
+
+    /// Answers a read batch from one snapshot, in one round trip where the
+    /// backend is remote (see `ReadBatch`).
+    func read(batch: ReadBatch) async throws -> [ReadBatch.Answer]
+
+    /// Applies a write batch atomically if its expectations hold, else throws
+    /// `WriteBatchStale` and writes nothing (see `WriteBatch`).
+    func apply(_ batch: WriteBatch, scope: WriteScope) async throws -> WriteBatch.Outcome
+
+    /// Whether hot calls should run as a read batch plus a write batch
+    /// (remote stores, where each request is a round trip) rather than as one
+    /// transaction of many primitive calls (embedded stores, where a call is cheap).
+    var batchesCalls: Bool { get }
 }
 
 extension DocumentStore {
     public var keepsIntegralFloats: Bool { true }
+
+    /// The batch answered by the store's own primitives in one read transaction.
+    public func read(batch: ReadBatch) async throws -> [ReadBatch.Answer] {
+        try await read { reader in try batch.run(on: reader) }
+    }
+
+    /// The batch applied by the store's own primitives in one write transaction.
+    public func apply(_ batch: WriteBatch, scope: WriteScope) async throws -> WriteBatch.Outcome {
+        try await write(scope) { writer in try batch.apply(with: writer) }
+    }
+
+    public var batchesCalls: Bool { false }
 }
 
 /// Hands out the store of each database name (`/_db/{database}/...`).

@@ -8,11 +8,15 @@ extension WorkflowDatabase {
     ) async throws -> JSONValue {
         let paging = try Paging.parse(query)
         let filters = try QueryFilters.predicates(query, Schemas.listFilters(for: collection))
-        return try await read { reader in
+        @Sendable func page(_ name: CollectionName) -> DocumentQuery {
+            DocumentQuery(name, filters: filters, skip: paging.skip, limit: paging.limit, countTotal: true)
+        }
+        var batch = BatchedReads.workflow(workflow)
+        batch.add(.find(page(CollectionName(collection, workflow: WorkflowLookup.key(workflow)))))
+        return try await read(prefetching: batch) { reader in
             let workflowDoc = try WorkflowLookup.require(reader, workflow)
             let name = CollectionName(collection, workflow: workflowDoc.key)
-            let result = try reader.find(
-                DocumentQuery(name, filters: filters, skip: paging.skip, limit: paging.limit, countTotal: true))
+            let result = try reader.find(page(name))
             return paging.envelope(
                 result.documents.map { JobView.api($0, in: collection) }, totalCount: result.totalCount ?? 0)
         }
@@ -29,7 +33,7 @@ extension WorkflowDatabase {
         }
         let prepared = object
         let workflowKey = WorkflowLookup.key(workflow)
-        return try await write(workflow: workflowKey) { writer in
+        return try await write(workflow: workflowKey, prefetching: BatchedReads.workflow(workflow)) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             let name = CollectionName(collection, workflow: workflowDoc.key)
             let stored = try writer.insert([prepared], into: name)[0]
@@ -60,13 +64,9 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/{c}/{K}`.
     public func getDocument(workflow: String, collection: WorkflowCollection, key: String) async throws -> JSONValue {
-        try await read { reader in
-            let workflowDoc = try WorkflowLookup.require(reader, workflow)
-            let name = CollectionName(collection, workflow: workflowDoc.key)
-            guard let document = try WorkflowLookup.document(reader, key, in: name) else {
-                throw ServiceError.documentNotFound("Get \(collection.rawValue) with key=\(key)")
-            }
-            return JobView.api(document, in: collection)
+        try await read(prefetching: BatchedReads.document(workflow: workflow, key, in: collection)) { reader in
+            let found = try WorkflowLookup.requireDocument(reader, workflow: workflow, key, in: collection)
+            return JobView.api(found.document, in: collection)
         }
     }
 
@@ -77,7 +77,8 @@ extension WorkflowDatabase {
     ) async throws -> JSONValue {
         let object = try Schemas.schema(for: collection).validateBody(body)
         let workflowKey = WorkflowLookup.key(workflow)
-        return try await write(workflow: workflowKey) { writer in
+        let batch = BatchedReads.document(workflow: workflow, key, in: collection)
+        return try await write(workflow: workflowKey, prefetching: batch) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             guard let rev = object["_rev"]?.stringValue else {
                 throw ServiceError.badRequest("Updating a document requires the existing revision")
@@ -109,11 +110,8 @@ extension WorkflowDatabase {
         try OptionalBody.validate(body)
         let workflowKey = WorkflowLookup.key(workflow)
         return try await write(workflow: workflowKey) { writer in
-            let workflowDoc = try WorkflowLookup.require(writer, workflow)
-            let name = CollectionName(collection, workflow: workflowDoc.key)
-            guard let document = try WorkflowLookup.document(writer, key, in: name) else {
-                throw ServiceError.documentNotFound("Get \(collection.rawValue) with key=\(key)")
-            }
+            let (workflowDoc, name, document) = try WorkflowLookup.requireDocument(
+                writer, workflow: workflow, key, in: collection)
             _ = try writer.remove([document.key], from: name)
             if collection.isVertex {
                 try writer.removeEdges(touching: [document.id], in: Self.edgeCollections(workflowDoc.key))

@@ -15,7 +15,8 @@ extension WorkflowDatabase {
     /// `GET /workflows/{W}/files/produced_by_job/{K}`: files the job produces, paged.
     public func filesProducedByJob(workflow: String, key: String, query: QueryParameters) async throws -> JSONValue {
         let paging = try Paging.parse(query)
-        return try await read { reader in
+        let batch = BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .produces)
+        return try await read(prefetching: batch) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key, operation: "Get files produced_by_job key=\(key)")
             let files = try GraphTraversal.outbound(reader, CollectionName(.produces, workflow: w), from: job.id)
@@ -26,12 +27,16 @@ extension WorkflowDatabase {
     /// `GET /workflows/{W}/jobs/find_by_status/{status}`.
     public func jobsByStatus(workflow: String, status: String, query: QueryParameters) async throws -> JSONValue {
         let paging = try Paging.parse(query)
-        return try await read { reader in
+        @Sendable func page(_ w: String) -> DocumentQuery {
+            DocumentQuery(
+                CollectionName(.jobs, workflow: w), filters: [.equal("status", .string(status))],
+                skip: paging.skip, limit: paging.limit, countTotal: true)
+        }
+        var batch = BatchedReads.workflow(workflow)
+        batch.add(.find(page(WorkflowLookup.key(workflow))))
+        return try await read(prefetching: batch) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
-            let result = try reader.find(
-                DocumentQuery(
-                    CollectionName(.jobs, workflow: w), filters: [.equal("status", .string(status))],
-                    skip: paging.skip, limit: paging.limit, countTotal: true))
+            let result = try reader.find(page(w))
             return paging.envelope(result.documents.map(JobView.api), totalCount: result.totalCount ?? 0)
         }
     }
@@ -52,7 +57,7 @@ extension WorkflowDatabase {
     /// `GET /workflows/{W}/jobs/resource_requirements/{K}`: the stored
     /// requirements, or the defaults when the job has none.
     public func jobResourceRequirements(workflow: String, key: String) async throws -> JSONValue {
-        try await read { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .requires)) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             return try ResourceRequirementsLookup.forJob(reader, workflow: w, job: job)?.json
@@ -62,7 +67,7 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/jobs/process_stats/{K}`: a bare array sorted by `run_id`.
     public func jobProcessStats(workflow: String, key: String) async throws -> JSONValue {
-        try await read { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .processUsed)) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             let stats = try GraphTraversal.outbound(reader, CollectionName(.processUsed, workflow: w), from: job.id)
@@ -77,7 +82,7 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/jobs/user_data/{K}`: `{"items": [...]}`, not paged.
     public func jobUserData(workflow: String, key: String) async throws -> JSONValue {
-        try await read { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .stores)) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             let data = try GraphTraversal.outbound(reader, CollectionName(.stores, workflow: w), from: job.id)
@@ -90,7 +95,8 @@ extension WorkflowDatabase {
     /// object (what some clients send) is accepted as that object.
     public func addJobUserData(workflow: String, key: String, body: JSONValue?) async throws -> JSONValue {
         let prepared = DocumentSchema.storable(try Schemas.freeForm.validateBody(UserDataBody.unwrap(body)))
-        return try await write(workflow: WorkflowLookup.key(workflow)) { writer in
+        let batch = BatchedReads.document(workflow: workflow, key, in: .jobs)
+        return try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
             let job = try Self.requireJob(writer, workflow: w, key: key)
             let stored = try writer.insert([prepared], into: CollectionName(.userData, workflow: w))[0]
@@ -102,7 +108,7 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/results/find_by_job/{K}`: the job's latest result.
     public func latestResult(workflow: String, key: String) async throws -> JSONValue {
-        try await read { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .returned)) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             let results = try GraphTraversal.outbound(reader, CollectionName(.returned, workflow: w), from: job.id)

@@ -12,7 +12,8 @@ extension WorkflowDatabase {
         let result = DocumentSchema.storable(try Schemas.result.validateBody(body))
         let hints = self.hints
         let database = name
-        return try await write(workflow: WorkflowLookup.key(workflow)) { writer in
+        let batch = BatchedReads.completion(workflow: workflow, job: key)
+        return try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
             guard JobStatus.complete.contains(status) else {
                 throw ServiceError.badRequest("status=\(status) does not indicate completion")
@@ -38,7 +39,8 @@ extension WorkflowDatabase {
 
     /// `PUT /workflows/{W}/jobs/manage_status_change/{K}/{status}/{rev}`.
     public func manageStatusChange(workflow: String, key: String, status: String, rev: String) async throws -> JSONValue {
-        try await write(workflow: WorkflowLookup.key(workflow)) { writer in
+        let batch = BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .blocks)
+        return try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
             guard !JobStatus.complete.contains(status) else {
                 throw ServiceError.badRequest("status=\(status) indicates completion. Post complete_job status instead.")

@@ -14,7 +14,10 @@ extension WorkflowDatabase {
         let resources = try Schemas.workerResources.validateBody(body)
         let limit = try Self.candidateLimit(query)
         let request = try WorkerRequest(resources)
-        return try await write(workflow: WorkflowLookup.key(key)) { writer in
+        let firstPage = JobSelection.firstPage(
+            CollectionName(.jobs, workflow: WorkflowLookup.key(key)), request: request, limit: limit)
+        let batch = BatchedReads.handOut(workflow: key, firstPage: firstPage)
+        return try await write(workflow: WorkflowLookup.key(key), prefetching: batch) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let status = try WorkflowRecords.status(writer, workflow: workflow)
             if status["is_canceled"] == .bool(true) {
@@ -89,6 +92,15 @@ struct WorkerRequest {
 
 /// First-fit packing of candidates into the caller's resources (RW 4.5 steps 2-3).
 enum JobSelection {
+    /// The size of the first page of candidates: a caller with C free CPUs is
+    /// usually full after C candidates (most jobs need one or two).
+    static func firstPageSize(_ request: WorkerRequest) -> Int { max(4, Int(min(request.cpus, 1000))) }
+
+    /// The first candidate query `select` makes (read ahead by batched hand-outs).
+    static func firstPage(_ jobs: CollectionName, request: WorkerRequest, limit: Int) -> DocumentQuery {
+        DocumentQuery(jobs, filters: request.candidateFilters, skip: 0, limit: min(firstPageSize(request), limit))
+    }
+
     static func select(
         _ reader: any StoreReader, _ jobs: CollectionName, request: WorkerRequest, limit: Int
     ) throws -> [Document] {
@@ -100,7 +112,7 @@ enum JobSelection {
         // Small pages first: a caller with C free CPUs is usually full after C
         // candidates (most jobs need one or two), and every candidate read is a
         // document parsed; later pages grow fourfold.
-        var pageSize = max(4, Int(min(cpus, 1000)))
+        var pageSize = firstPageSize(request)
         while considered < limit {
             let take = min(pageSize, limit - considered)
             let page = try reader.find(

@@ -9,33 +9,49 @@ extension WorkflowDatabase {
     /// none) a comparison of the job count with the count of finished jobs, which
     /// also catches any other status string a PUT may have stored.
     public func isComplete(key: String) async throws -> JSONValue {
-        try await read { reader in
+        var batch = BatchedReads.workflowWithStatus(key)
+        let jobs = CollectionName(.jobs, workflow: WorkflowLookup.key(key))
+        batch.add(.find(Self.unfinishedProbe(jobs)))
+        batch.add(.count(jobs, []))
+        batch.add(.count(jobs, [Self.finishedFilter]))
+        return try await read(prefetching: batch) { reader in
             let workflow = try WorkflowLookup.require(reader, key)
             let status = try WorkflowRecords.status(reader, workflow: workflow)
             let jobs = CollectionName(.jobs, workflow: workflow.key)
-            let unfinished = JobStatus.all.subtracting(JobStatus.finished).sorted().map { JSONValue.string($0) }
-            var complete = try reader.find(
-                DocumentQuery(jobs, filters: [FieldPredicate(["status"], .oneOf, .array(unfinished))], limit: 1)
-            ).documents.isEmpty
+            var complete = try reader.find(Self.unfinishedProbe(jobs)).documents.isEmpty
             if complete {
-                let finished = JobStatus.finished.sorted().map { JSONValue.string($0) }
-                complete = try reader.count(in: jobs, where: [])
-                    == reader.count(in: jobs, where: [FieldPredicate(["status"], .oneOf, .array(finished))])
+                complete = try reader.count(in: jobs, where: []) == reader.count(in: jobs, where: [Self.finishedFilter])
             }
             return ["is_canceled": .bool(status["is_canceled"]?.boolValue ?? false), "is_complete": .bool(complete)]
         }
+    }
+
+    /// One job in a known unfinished status, if there is one.
+    static func unfinishedProbe(_ jobs: CollectionName) -> DocumentQuery {
+        let unfinished = JobStatus.all.subtracting(JobStatus.finished).sorted().map { JSONValue.string($0) }
+        return DocumentQuery(jobs, filters: [FieldPredicate(["status"], .oneOf, .array(unfinished))], limit: 1)
+    }
+
+    /// Jobs in a finished status.
+    static var finishedFilter: FieldPredicate {
+        FieldPredicate(["status"], .oneOf, .array(JobStatus.finished.sorted().map { JSONValue.string($0) }))
     }
 
     /// `GET /workflows/ready_job_requirements/{K}`: what the ready jobs need,
     /// from their live requirements documents.
     public func readyJobRequirements(key: String, query: QueryParameters) async throws -> JSONValue {
         let schedulerFilter = query["scheduler_config_id"]
-        return try await read { reader in
+        var filters: [FieldPredicate] = [.equal("status", "ready")]
+        if let schedulerFilter {
+            filters.append(FieldPredicate(["internal", "scheduler_config_id"], .equal, .string(schedulerFilter)))
+        }
+        var batch = BatchedReads.workflow(key)
+        let w0 = WorkflowLookup.key(key)
+        let ready = batch.add(.find(DocumentQuery(CollectionName(.jobs, workflow: w0), filters: filters)))
+        let requires = batch.add(.edges(CollectionName(.requires, workflow: w0), .from, .ids(of: ready)))
+        batch.add(.documents(.ends(of: requires, .to)))
+        return try await read(prefetching: batch) { [filters] reader in
             let w = try WorkflowLookup.require(reader, key).key
-            var filters: [FieldPredicate] = [.equal("status", "ready")]
-            if let schedulerFilter {
-                filters.append(FieldPredicate(["internal", "scheduler_config_id"], .equal, .string(schedulerFilter)))
-            }
             let jobs = try reader.find(DocumentQuery(CollectionName(.jobs, workflow: w), filters: filters)).documents
             let requirements = try RequirementsIndex(reader, workflow: w, jobs: jobs)
             var cpus: Int64 = 0

@@ -24,8 +24,7 @@ public struct Paging: Sendable {
         let limitNumber = limitValue.doubleValue ?? Double(maxLimit)
         if limitNumber < 0 {
             throw ServiceError(
-                status: 400, errorNum: 1504,
-                message: "Database error occurred: ArangoError 1504: limit must be non-negative")
+                .database(errorNum: 1504), "Database error occurred: ArangoError 1504: limit must be non-negative")
         }
         let effectiveLimit: JSONValue = limitNumber > Double(maxLimit) ? .int(Int64(maxLimit)) : limitValue
         let skipNumber = skipValue.doubleValue ?? 0

@@ -12,7 +12,7 @@ public enum ResourceRequirementsLookup {
     public static func forJob(_ reader: any StoreReader, workflow: String, job: Document) throws -> Document? {
         let documents = try GraphTraversal.outbound(reader, CollectionName(.requires, workflow: workflow), from: job.id)
         guard documents.count <= 1 else {
-            throw ServiceError(status: 500, message: "Internal Server Error")
+            throw ServiceError.internalError
         }
         return documents.first
     }

@@ -18,7 +18,7 @@ public struct TorcService: Sendable {
     /// outside the service's own.
     public func database(_ name: String) async throws -> WorkflowDatabase {
         guard DatabaseName.isValid(name) else {
-            throw ServiceError(status: 400, errorNum: 1229, message: "illegal database name: \(name)")
+            throw ServiceError.illegalDatabaseName(name)
         }
         let store = try await provider.store(forDatabase: name)
         return WorkflowDatabase(name: name, store: store, logger: logger, hints: hints)

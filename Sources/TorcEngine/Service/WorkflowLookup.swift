@@ -24,6 +24,21 @@ enum WorkflowLookup {
         guard let key = DocumentKey.resolve(value, in: collection), DocumentKey.isValid(key) else { return nil }
         return try reader.document(key, in: collection)
     }
+
+    /// The workflow's collection `collection` and its document addressed by a
+    /// path key or `_id`; 404 for an unknown workflow, then
+    /// `Get {collection} with key={K}` for an unknown document. The start of
+    /// every route that reads, updates or deletes one generic document.
+    static func requireDocument(
+        _ reader: any StoreReader, workflow: String, _ value: String, in collection: WorkflowCollection
+    ) throws -> (workflow: Document, name: CollectionName, document: Document) {
+        let workflowDoc = try require(reader, workflow)
+        let name = CollectionName(collection, workflow: workflowDoc.key)
+        guard let document = try document(reader, value, in: name) else {
+            throw ServiceError.documentNotFound("Get \(collection.rawValue) with key=\(value)")
+        }
+        return (workflowDoc, name, document)
+    }
 }
 
 /// The API form of jobs: the stored scheduling cache `internal` is not sent.

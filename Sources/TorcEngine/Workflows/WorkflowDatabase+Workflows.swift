@@ -7,11 +7,9 @@ extension WorkflowDatabase {
         let paging: Paging
         do {
             paging = try Paging.parse(query)
-        } catch where error.errorNum != 400 {
+        } catch where error.databaseErrorNum != nil {
             // This route reports database errors without the usual prefix.
-            throw ServiceError(
-                status: 400, errorNum: error.errorNum,
-                message: error.message.replacingPrefix("Database error occurred: ", with: ""))
+            throw ServiceError(error.kind, error.message.replacingPrefix("Database error occurred: ", with: ""))
         }
         let filters = try QueryFilters.predicates(
             query, [("name", .string), ("user", .string), ("description", .string)])
@@ -34,7 +32,7 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{K}`.
     public func getWorkflow(key: String) async throws -> JSONValue {
-        try await read { reader in try WorkflowLookup.require(reader, key).json }
+        try await read(prefetching: BatchedReads.workflow(key)) { reader in try WorkflowLookup.require(reader, key).json }
     }
 
     /// `PUT /workflows/{K}`: `_key` must match, `_rev` is required and checked.

@@ -92,7 +92,7 @@ struct Dashboard: Sendable {
     /// The workflow actions; refused unless the actions switch is on.
     private func action(_ name: String, workflow: String, database: WorkflowDatabase) async throws -> JSONValue {
         guard options.actionsEnabled else {
-            throw ServiceError(status: 403, errorNum: 11, message: "dashboard actions are disabled (see --dashboard-actions)")
+            throw HTTPError(status: 403, errorNum: 11, message: "dashboard actions are disabled (see --dashboard-actions)")
         }
         switch name {
         case "cancel": return try await database.cancelWorkflow(key: workflow)

@@ -4,21 +4,78 @@ import Logging
 import TorcCore
 import TorcEngine
 
+/// An error answer of the HTTP layer itself (405, 413, ...), already in wire
+/// terms. Errors of the rules come from the engine as `TorcError` and are
+/// mapped below; this type is for what only the HTTP layer can know.
+struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// HTTP status (`code` on the wire).
+    var status: Int
+    /// `errorNum` on the wire: the status, or a database error number.
+    var errorNum: Int
+    /// `errorMessage` on the wire.
+    var message: String
+
+    init(status: Int, errorNum: Int? = nil, message: String) {
+        self.status = status
+        self.errorNum = errorNum ?? status
+        self.message = message
+    }
+
+    var description: String { "\(status) \(errorNum): \(message)" }
+
+    /// 500 without internal detail.
+    static let internalError = HTTPError(status: 500, message: "Internal Server Error")
+}
+
 /// The one place where errors become HTTP answers:
 /// `{"error": true, "errorNum": n, "errorMessage": "...", "code": status}`.
 enum ErrorResponse {
     /// The answer for any error; unexpected ones are logged with their detail,
     /// which never reaches the wire.
     static func response(for error: any Error, logger: Logger, headers: HTTPFields = [:]) -> Response {
-        let (serviceError, isUnexpected) = ServiceError.mapping(error)
+        let (answer, isUnexpected) = wire(error)
         if isUnexpected {
             logger.error("unexpected failure: \(String(reflecting: error))")
         }
-        return response(serviceError, headers: headers)
+        return response(answer, headers: headers)
     }
 
-    /// Renders a service error.
-    static func response(_ error: ServiceError, headers: HTTPFields = [:]) -> Response {
+    /// What a client gets for an error thrown anywhere below: the engine's
+    /// rule errors by kind, the database errors clients can cause as 400 with
+    /// ArangoDB's number, an unreachable store as 503, anything else as 500
+    /// without detail. `isUnexpected` asks the caller to log it.
+    static func wire(_ error: any Error) -> (answer: HTTPError, isUnexpected: Bool) {
+        switch error {
+        case let error as HTTPError:
+            return (error, error.status >= 500 && error.status != 503)
+        case let error as TorcError:
+            switch error.kind {
+            case .badRequest: return (HTTPError(status: 400, message: error.message), false)
+            case .notFound: return (HTTPError(status: 404, message: error.message), false)
+            case .conflict: return (HTTPError(status: 409, message: error.message), false)
+            case .database(let errorNum): return (HTTPError(status: 400, errorNum: errorNum, message: error.message), false)
+            case .inconsistency: return (.internalError, true)
+            }
+        case let error as StoreError:
+            switch error {
+            case .duplicateKey, .illegalKey, .invalidEdgeHandle:
+                return (wire(TorcError.databaseError(error)).answer, false)
+            case .databaseNotFound(let name):
+                return (HTTPError(status: 404, errorNum: 1228, message: "database not found: \(name)"), false)
+            case .unavailable:
+                return (HTTPError(status: 503, message: "Service Unavailable: the database could not be reached"), false)
+            case .documentNotFound, .conflict, .collectionNotFound, .failure:
+                return (.internalError, true)
+            }
+        case is CancellationError:
+            return (HTTPError(status: 503, message: "request canceled"), false)
+        default:
+            return (.internalError, true)
+        }
+    }
+
+    /// Renders an answer.
+    static func response(_ error: HTTPError, headers: HTTPFields = [:]) -> Response {
         let body: JSONValue = [
             "error": true,
             "errorNum": .int(Int64(error.errorNum)),

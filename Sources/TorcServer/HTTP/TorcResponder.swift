@@ -16,8 +16,6 @@ public struct TorcResponder: HTTPResponder {
     let table: RouteTable
     let maxBodySize: Int
     let logger: Logger
-    /// One per server: trims are spaced across all requests.
-    let heapTrimmer = HeapTrimmer()
     /// `/metrics`, health probes and the dashboard (outside the API prefix).
     let operations: OperationsEndpoints
     /// Slow-request and access logging.
@@ -51,7 +49,6 @@ public struct TorcResponder: HTTPResponder {
         }
         response.headers[RequestID.name] = requestID
         let elapsed = ContinuousClock.now - start
-        heapTrimmer.afterRequest(elapsed: elapsed, bodyBytes: request.headers[.contentLength].flatMap { Int($0) } ?? 0)
         metrics.requestFinished(
             route: route, method: request.method.rawValue, status: response.status.code, duration: elapsed)
         RequestLogging.log(
@@ -93,14 +90,14 @@ public struct TorcResponder: HTTPResponder {
         case .methodNotAllowed(let allowed):
             var headers = HTTPFields()
             headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
-            return ErrorResponse.response(ServiceError(status: 405, message: "Method Not Allowed"), headers: headers)
+            return ErrorResponse.response(HTTPError(status: 405, message: "Method Not Allowed"), headers: headers)
         case .found(let found, let parameters):
             route = "/_db/{database}/torc-service" + found.path
             let body = try await readBody(request, kind: found.body)
             let query = PercentDecoding.queryParameters(request.uri.query)
             let database = try await service.database(databaseName)
             let answer = try await found.handler(
-                RouteRequest(database: database, parameters: parameters, query: query, body: body))
+                RouteRequest(database: database, parameters: parameters, query: query, body: body, pattern: found.path))
             JobMetrics.record(
                 answer, operationId: found.operationId, parameters: parameters, metrics: operations.observability.metrics)
             switch answer {
@@ -121,7 +118,7 @@ public struct TorcResponder: HTTPResponder {
         do {
             buffer = try await request.body.collect(upTo: maxBodySize)
         } catch is NIOTooManyBytesError {
-            throw ServiceError(status: 413, message: "request body is larger than \(maxBodySize) bytes")
+            throw HTTPError(status: 413, message: "request body is larger than \(maxBodySize) bytes")
         }
         guard buffer.readableBytes > 0 else { return nil }
         let bytes = buffer.readableBytesView

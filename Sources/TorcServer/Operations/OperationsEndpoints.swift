@@ -43,5 +43,5 @@ struct OperationsEndpoints: Sendable {
         }
     }
 
-    static let methodNotAllowed = ServiceError(status: 405, message: "Method Not Allowed")
+    static let methodNotAllowed = HTTPError(status: 405, message: "Method Not Allowed")
 }

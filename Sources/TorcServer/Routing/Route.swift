@@ -13,9 +13,27 @@ public struct RouteRequest: Sendable {
     public var query: QueryParameters
     /// The parsed JSON body, `nil` when the request had none.
     public var body: JSONValue?
+    /// The matched route's pattern, for the error below.
+    public var pattern: String = ""
 
-    /// A path parameter the pattern guarantees.
-    public func parameter(_ name: String) -> String { parameters[name] ?? "" }
+    public init(
+        database: WorkflowDatabase, parameters: [String: String], query: QueryParameters, body: JSONValue?,
+        pattern: String = ""
+    ) {
+        self.database = database
+        self.parameters = parameters
+        self.query = query
+        self.body = body
+        self.pattern = pattern
+    }
+
+    /// A path parameter of the matched route's pattern. Asking for one the
+    /// pattern lacks is a mistake in the route table, reported as such (and
+    /// caught by `RouteParameterTests`), not read as an empty string.
+    public func parameter(_ name: PathParameter) throws(UndeclaredPathParameter) -> String {
+        guard let value = parameters[name.name] else { throw UndeclaredPathParameter(parameter: name, pattern: pattern) }
+        return value
+    }
 }
 
 /// Whether and how a route reads its request body.
@@ -84,6 +102,32 @@ public struct Route: Sendable {
             }
             return .literal(String(segment))
         }
+    }
+
+    /// The names of the pattern's parameters, in order.
+    public var parameterNames: [String] {
+        segments.compactMap { segment in
+            if case .parameter(let name) = segment { return name }
+            return nil
+        }
+    }
+
+    /// What is wrong with a pattern; the route table refuses to start with any.
+    static func problems(in path: String) -> [RoutePatternProblem] {
+        var problems: [RoutePatternProblem] = []
+        var seen = Set<String>()
+        for segment in path.split(separator: "/") {
+            let opens = segment.filter { $0 == "{" }.count
+            let closes = segment.filter { $0 == "}" }.count
+            if opens == 0 && closes == 0 { continue }
+            guard opens == 1, closes == 1, segment.hasPrefix("{"), segment.hasSuffix("}"), segment.count > 2 else {
+                problems.append(.malformedSegment(String(segment)))
+                continue
+            }
+            let name = String(segment.dropFirst().dropLast())
+            if !seen.insert(name).inserted { problems.append(.repeatedParameter(name)) }
+        }
+        return problems
     }
 }
 

@@ -29,6 +29,10 @@ struct RouteTable: Sendable {
     init(_ routes: [Route]) {
         self.routes = routes
         for route in routes {
+            // A bad pattern is a programming error: refuse to start rather than
+            // serve a route that can never match as intended.
+            let problems = Route.problems(in: route.path)
+            precondition(problems.isEmpty, "route \(route.method) \(route.path): \(problems)")
             var node = root
             for segment in route.segments {
                 switch segment {
@@ -64,11 +68,7 @@ struct RouteTable: Sendable {
         for (node, values) in candidates {
             let route = node.routes[method] ?? (method == .head ? node.routes[.get] : nil)
             if let route {
-                let names = route.segments.compactMap { segment -> String? in
-                    if case .parameter(let name) = segment { return name }
-                    return nil
-                }
-                return .found(route, Dictionary(uniqueKeysWithValues: zip(names, values)))
+                return .found(route, Dictionary(uniqueKeysWithValues: zip(route.parameterNames, values)))
             }
         }
         if let (node, _) = candidates.first {

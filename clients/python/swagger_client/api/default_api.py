@@ -4815,6 +4815,8 @@ class DefaultApi(object):
 
         response_types_map = {
             200: "dict(str, object)",
+            400: "ErrorResponse",
+            404: "ErrorResponse",
             500: "ErrorResponse",
         }
 
@@ -4943,6 +4945,8 @@ class DefaultApi(object):
 
         response_types_map = {
             200: "str",
+            400: "ErrorResponse",
+            404: "ErrorResponse",
             500: "ErrorResponse",
         }
 

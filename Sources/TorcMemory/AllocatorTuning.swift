@@ -22,4 +22,16 @@ public enum AllocatorTuning {
         if environment["MALLOC_ARENA_MAX"] == nil { _ = cmalloc_set_arena_max(arenas) }
         if environment["MALLOC_MMAP_THRESHOLD_"] == nil { _ = cmalloc_set_mmap_threshold(mmapThreshold) }
     }
+
+    /// Returns the free pages of every arena to the system. It locks each arena
+    /// while it walks it: call it from `HeapTrimService`, never on a request.
+    static func trim() {
+        _ = cmalloc_trim()
+    }
+
+    /// Bytes the arenas hold free: an upper bound of what `trim()` can return.
+    /// It walks the arenas' free lists, so it is read only when a trim is in question.
+    static func freeBytes() -> Int {
+        Int(cmalloc_free_bytes())
+    }
 }
