@@ -36,6 +36,22 @@ struct InstrumentedStore: DocumentStore {
 
     var keepsIntegralFloats: Bool { base.keepsIntegralFloats }
 
+    // Batches are forwarded as batches (never through the default primitives),
+    // so a remote store keeps answering them in one round trip.
+    func read(batch: ReadBatch) async throws -> [ReadBatch.Answer] {
+        let start = ContinuousClock.now
+        defer { finished("read", since: start) }
+        return try await base.read(batch: batch)
+    }
+
+    func apply(_ batch: WriteBatch, scope: WriteScope) async throws -> WriteBatch.Outcome {
+        let start = ContinuousClock.now
+        defer { finished("write", since: start) }
+        return try await base.apply(batch, scope: scope)
+    }
+
+    var batchesCalls: Bool { base.batchesCalls }
+
     private func finished(_ kind: String, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         metrics.storeTransaction(kind: kind, duration: elapsed)
