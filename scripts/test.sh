@@ -57,6 +57,11 @@ kill $server 2>/dev/null || true
 echo "== Python client against the server (embedded store)"
 VENV="$work/venv" TORC_SERVICE_BIN="$root/.build/debug/torc-service" clients/python/run_tests.sh -q
 
+echo "== dashboard in headless Chromium (Selenium): workflows, jobs table, graph, job details"
+# Screenshots of every page are kept as artifacts (default .build/artifacts/dashboard-screenshots).
+shots=${TORC_ARTIFACTS:-$root/.build/artifacts}/dashboard-screenshots
+VENV="$work/browser-venv" Tests/browser/run.sh "$root/.build/debug/torc-service" "$shots"
+
 echo "== ArangoDB: route tests and the Python client on the emulator"
 emulator=${TORC_ARANGO_EMULATOR:-$root/../shared/arangodb-emulator/arangodb_emulator.py}
 [[ -f "$emulator" ]] || { echo "the ArangoDB emulator is not at $emulator (set TORC_ARANGO_EMULATOR)"; exit 1; }

@@ -1,4 +1,5 @@
 import TorcCore
+
 /// How the service reaches ArangoDB: endpoints, credentials, TLS and limits.
 ///
 /// Built once at start-up by the executable from its validated settings; the password is never part of any
@@ -30,6 +31,8 @@ public struct ArangoConfiguration: Sendable, CustomStringConvertible {
     /// `full` begins every transaction with `waitForSync`, so ArangoDB has synced a
     /// commit to disk before it answers; `normal` leaves syncing to ArangoDB's own interval.
     public var durability: Durability = .full
+    /// Told about every request sent and every retried transaction (metrics); `nil` for none.
+    public var observer: (any StoreObserver)? = nil
 
     public init(
         endpoints: [String], user: String? = "root", password: String = "", caFile: String? = nil,

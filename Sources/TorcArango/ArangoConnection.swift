@@ -82,9 +82,12 @@ final class ArangoConnection: Sendable {
                 method: method, url: configuration.endpoints[index] + target, headers: headers, body: bytes,
                 timeout: timeout)
             let response: HTTPResponse
+            let sent = ContinuousClock.now
             do throws(CurlHTTPError) {
                 response = try clients[index].executeBlocking(request)
+                observe(method, path, status: response.status, since: sent)
             } catch {
+                observe(method, path, status: 0, since: sent)
                 lastError = error.description
                 // Only a connection that was never answered may be sent elsewhere.
                 guard case .connectionFailed = error else { break }
@@ -94,6 +97,15 @@ final class ArangoConnection: Sendable {
             return try Self.decode(response, endpoint: index)
         }
         throw .unavailable("ArangoDB is unreachable: \(lastError)")
+    }
+
+    /// Reports one request to the observer, named by its API (`/_api/cursor`),
+    /// never by the document or collection it addresses.
+    private func observe(_ method: HTTPMethod, _ path: String, status: Int, since start: ContinuousClock.Instant) {
+        guard let observer = configuration.observer else { return }
+        let api = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).prefix(2).joined(separator: "/")
+        let elapsed = (ContinuousClock.now - start) / .seconds(1)
+        observer.remoteRequest(backend: "arangodb", call: "\(method.rawValue) /\(api)", status: status, seconds: elapsed)
     }
 
     private static func decode(_ response: HTTPResponse, endpoint: Int) throws(StoreError) -> ArangoResponse {

@@ -71,6 +71,7 @@ public final class ArangoStore: DocumentStore {
                 transaction = begun
             case .failure(let failure):
                 guard failure.retryable, attempt < Self.maxAttempts else { throw failure.error }
+                connection.configuration.observer?.transactionRetried(backend: "arangodb")
                 Self.backOff(attempt)
                 attempt += 1
                 continue
@@ -82,6 +83,7 @@ public final class ArangoStore: DocumentStore {
             } catch {
                 transaction.abort()
                 guard transaction.needsRetry, attempt < Self.maxAttempts else { throw error }
+                connection.configuration.observer?.transactionRetried(backend: "arangodb")
                 Self.backOff(attempt)
                 attempt += 1
             }

@@ -109,6 +109,12 @@ public struct ServiceConfiguration: Sendable {
     public var security = SecuritySettings()
     /// Limits on headers, idle clients, connections and concurrent requests.
     public var limits = LimitSettings()
+    /// Text lines or one JSON object per line.
+    public var logFormat: LogFormat = .text
+    /// Slow-request threshold and access log.
+    public var requestLog = RequestLogOptions()
+    /// The dashboard's switches (actions off by default).
+    public var dashboard = DashboardOptions()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8529, store: StoreLocation = .sqlite(directory: defaultDataDirectory),

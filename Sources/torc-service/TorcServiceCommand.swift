@@ -22,8 +22,10 @@ struct TorcServiceCommand: AsyncParsableCommand {
             ArangoDB database of that name with --store arangodb).
             Environment: TORC_HOST, TORC_PORT, TORC_STORE, TORC_MAX_BODY_SIZE, TORC_LOG_LEVEL,
             TORC_ARANGO_URL (comma-separated), TORC_ARANGO_USER, TORC_ARANGO_PASSWORD,
-            TORC_ARANGO_PASSWORD_FILE, TORC_ARANGO_CA_FILE, TORC_ARANGO_TIMEOUT, and those of the
-            security options below. `torc-service users` edits the users file of access control.
+            TORC_ARANGO_PASSWORD_FILE, TORC_ARANGO_CA_FILE, TORC_ARANGO_TIMEOUT, TORC_LOG_FORMAT,
+            TORC_SLOW_REQUEST_MS, TORC_ACCESS_LOG, TORC_DASHBOARD_ACTIONS, and those of the security options
+            below. `torc-service users` edits the users file of access control.
+            The dashboard is at /, Prometheus metrics at /metrics, probes at /health/live and /health/ready.
             """,
         subcommands: [UsersCommand.self])
 
@@ -63,10 +65,26 @@ struct TorcServiceCommand: AsyncParsableCommand {
     /// Durability, access control, HTTPS and limits.
     @OptionGroup(title: "Durability, security and limits") var security: SecurityOptions
 
+    @Option(help: "text or json: one JSON object per log line (env TORC_LOG_FORMAT). Default text.")
+    var logFormat: String?
+
+    @Option(help: "Log requests taking at least this many milliseconds as slow; 0 turns it off (env TORC_SLOW_REQUEST_MS). Default 1000.")
+    var slowRequestMs: Int?
+
+    @Flag(help: "Log every request at info level (env TORC_ACCESS_LOG=1).")
+    var accessLog = false
+
+    @Flag(help: "Enable the dashboard's cancel, reset and restart-failed buttons (env TORC_DASHBOARD_ACTIONS=1). Off: the dashboard is read-only; to be enabled once access control grants a write role.")
+    var dashboardActions = false
+
     func run() async throws {
         AllocatorTuning.apply(environment: ProcessInfo.processInfo.environment)
         let configuration = try makeConfiguration(environment: Environment())
+        if configuration.logFormat == .json {
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        }
         var logger = Logger(label: "torc-service")
+        var observability = Observability.defaults(for: configuration)
         logger.logLevel = configuration.logLevel
         let provider: any StoreProvider
         switch configuration.store {
@@ -79,12 +97,15 @@ struct TorcServiceCommand: AsyncParsableCommand {
                 throw ValidationError("cannot use data directory \(directory): \(error)")
             }
         case .arangodb(let settings):
-            let arango = ArangoStoreProvider(configuration: ArangoConfiguration(
+            var arangoConfiguration = ArangoConfiguration(
                 endpoints: settings.endpoints, user: settings.user, password: settings.password,
                 caFile: settings.caFile, verifyPeer: settings.verifyPeer,
                 requestTimeout: .seconds(settings.timeoutSeconds),
                 batchedCalls: ProcessInfo.processInfo.environment["TORC_ARANGO_BATCHED_CALLS"] != "0",
-                durability: configuration.durability))
+                durability: configuration.durability)
+            arangoConfiguration.observer = observability.metrics
+            let arango = ArangoStoreProvider(configuration: arangoConfiguration)
+            observability.readiness = { _ = try await arango.checkConnection() }
             do {
                 let version = try await arango.checkConnection()
                 logger.info("ArangoDB \(version) answers at \(settings.endpoints.joined(separator: ", "))")
@@ -106,7 +127,8 @@ struct TorcServiceCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         var app = buildApplication(
-            configuration: configuration, provider: provider, logger: logger, accessControl: accessControl, server: server)
+            configuration: configuration, provider: provider, logger: logger, accessControl: accessControl, server: server,
+            observability: observability)
         app.addServices(HeapTrimService(logger: logger))
         try await app.runService()
     }
@@ -142,6 +164,7 @@ struct TorcServiceCommand: AsyncParsableCommand {
             }
             configuration.logLevel = parsed
         }
+        try operationsSettings(into: &configuration, environment: environment)
         do {
             try configuration.validate()
         } catch {
@@ -174,6 +197,30 @@ struct TorcServiceCommand: AsyncParsableCommand {
             let timeout = try Self.integer(text, "TORC_ARANGO_TIMEOUT")
             settings.timeoutSeconds = timeout
         }
+    }
+
+    /// Log format, request logging and dashboard switches from options and environment.
+    func operationsSettings(into configuration: inout ServiceConfiguration, environment: Environment) throws {
+        if let format = logFormat ?? environment.get("TORC_LOG_FORMAT") {
+            guard let parsed = LogFormat(rawValue: format.lowercased()) else {
+                throw ValidationError("unknown log format '\(format)': use text or json")
+            }
+            configuration.logFormat = parsed
+        }
+        if let ms = try slowRequestMs
+            ?? environment.get("TORC_SLOW_REQUEST_MS").map({ try Self.integer($0, "TORC_SLOW_REQUEST_MS") })
+        {
+            guard ms >= 0 else { throw ValidationError("--slow-request-ms must not be negative") }
+            configuration.requestLog.slowRequestThreshold = ms == 0 ? nil : .milliseconds(ms)
+        }
+        configuration.requestLog.accessLog = accessLog || Self.flag(environment.get("TORC_ACCESS_LOG"))
+        configuration.dashboard.actionsEnabled = dashboardActions || Self.flag(environment.get("TORC_DASHBOARD_ACTIONS"))
+    }
+
+    /// `1`, `true` or `yes` (any case) turn an environment switch on.
+    static func flag(_ text: String?) -> Bool {
+        guard let text else { return false }
+        return ["1", "true", "yes"].contains(text.lowercased())
     }
 
     static func integer(_ text: String, _ name: String) throws -> Int {

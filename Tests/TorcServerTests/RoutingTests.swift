@@ -17,7 +17,8 @@ struct RoutingTests {
     @Test("paths outside the mount point are 404")
     func outsideMount() async throws {
         try await APIClient.withService { (api: APIClient) async throws in
-            #expect(try await api.raw(.get, "/", absolute: true).isError(404))
+            // `/` itself is the dashboard (DashboardTests); any other unknown path is 404.
+            #expect(try await api.raw(.get, "/nothing-here", absolute: true).isError(404))
             #expect(try await api.raw(.get, "/_db/\(api.database)/other-service/workflows", absolute: true).isError(404))
             #expect(try await api.raw(.get, "/_db/\(api.database)", absolute: true).isError(404))
         }

@@ -25,19 +25,22 @@ public struct RequestGate: Sendable {
         self.retryAfterSeconds = retryAfterSeconds
     }
 
-    /// Runs `answer` if the request is admitted; otherwise the refusal.
-    func run(_ request: Request, _ answer: () async -> Response) async -> Response {
+    /// Runs `answer` if the request is admitted; otherwise the refusal, labelled
+    /// `refusedRoute` (the route template metrics and logs use for it).
+    func run(
+        _ request: Request, refusedRoute: String = "refused", _ answer: () async -> (String, Response)
+    ) async -> (String, Response) {
         if let limiter {
             guard limiter.acquire() else {
                 var headers = HTTPFields()
                 headers[.retryAfter] = String(retryAfterSeconds)
-                return ErrorResponse.response(
+                return (refusedRoute, ErrorResponse.response(
                     HTTPError(status: 503, message: "Service Unavailable: too many concurrent requests, retry later"),
-                    headers: headers)
+                    headers: headers))
             }
         }
         defer { limiter?.release() }
-        if let access, let refusal = await access.gate(request) { return refusal }
+        if let access, let refusal = await access.gate(request) { return (refusedRoute, refusal) }
         return await answer()
     }
 }

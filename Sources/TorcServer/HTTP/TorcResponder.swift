@@ -18,13 +18,22 @@ public struct TorcResponder: HTTPResponder {
     let logger: Logger
     /// Concurrency cap and access control, applied to every request before routing.
     let gate: RequestGate
+    /// `/metrics`, health probes and the dashboard (outside the API prefix).
+    let operations: OperationsEndpoints
+    /// Slow-request and access logging.
+    let logOptions: RequestLogOptions
 
-    init(service: TorcService, routes: [Route], maxBodySize: Int, logger: Logger, gate: RequestGate = RequestGate()) {
+    init(
+        service: TorcService, routes: [Route], maxBodySize: Int, logger: Logger,
+        operations: OperationsEndpoints, logOptions: RequestLogOptions, gate: RequestGate = RequestGate()
+    ) {
         self.gate = gate
         self.service = service
         self.table = RouteTable(routes)
         self.maxBodySize = maxBodySize
         self.logger = logger
+        self.operations = operations
+        self.logOptions = logOptions
     }
 
     /// The mount point of the service in each database.
@@ -32,23 +41,42 @@ public struct TorcResponder: HTTPResponder {
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let start = ContinuousClock.now
-        let response = await gate.run(request) {
-            do {
-                return try await dispatch(request)
-            } catch {
-                return ErrorResponse.response(for: error, logger: logger)
-            }
+        let requestID = RequestID.from(request.headers)
+        var logger = self.logger
+        logger[metadataKey: "request_id"] = "\(requestID)"
+        let metrics = operations.observability.metrics
+        metrics.requestStarted()
+        let timing = RequestTiming()
+        var (route, response) = await RequestTiming.$current.withValue(timing) {
+            await gate.run(request) { await dispatch(request, logger: logger) }
         }
+        response.headers[RequestID.name] = requestID
         let elapsed = ContinuousClock.now - start
-        if logger.logLevel <= .debug {
-            let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-            logger.debug("\(request.method) \(request.uri.path) -> \(response.status.code) in \(micros) us")
-        }
+        metrics.requestFinished(
+            route: route, method: request.method.rawValue, status: response.status.code, duration: elapsed)
+        RequestLogging.log(
+            request: request, route: route, status: response.status.code, elapsed: elapsed, timing: timing,
+            options: logOptions, logger: logger)
         return response
     }
 
-    private func dispatch(_ request: Request) async throws -> Response {
+    /// The route template (for metrics and logs) and the answer, errors rendered.
+    private func dispatch(_ request: Request, logger: Logger) async -> (String, Response) {
+        var route = "unmatched"
+        do {
+            let response = try await dispatch(request, route: &route)
+            return (route, response)
+        } catch {
+            return (route, ErrorResponse.response(for: error, logger: logger))
+        }
+    }
+
+    private func dispatch(_ request: Request, route: inout String) async throws -> Response {
         let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: true)
+        if let (template, response) = try await operations.respond(to: request, segments: segments) {
+            route = template
+            return response
+        }
         if OpenAPIDocument.isFoxxDocsPath(segments) {
             // Where the original's tooling downloaded the spec from ArangoDB's web UI.
             return JSONResponse.make(OpenAPIDocument.document)
@@ -66,12 +94,15 @@ public struct TorcResponder: HTTPResponder {
             var headers = HTTPFields()
             headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
             return ErrorResponse.response(HTTPError(status: 405, message: "Method Not Allowed"), headers: headers)
-        case .found(let route, let parameters):
-            let body = try await readBody(request, kind: route.body)
+        case .found(let found, let parameters):
+            route = "/_db/{database}/torc-service" + found.path
+            let body = try await readBody(request, kind: found.body)
             let query = PercentDecoding.queryParameters(request.uri.query)
             let database = try await service.database(databaseName)
-            let answer = try await route.handler(
-                RouteRequest(database: database, parameters: parameters, query: query, body: body, pattern: route.path))
+            let answer = try await found.handler(
+                RouteRequest(database: database, parameters: parameters, query: query, body: body, pattern: found.path))
+            JobMetrics.record(
+                answer, operationId: found.operationId, parameters: parameters, metrics: operations.observability.metrics)
             switch answer {
             case .json(let value):
                 return JSONResponse.make(value)

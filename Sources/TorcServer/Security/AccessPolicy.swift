@@ -38,6 +38,13 @@ public struct AccessPolicy: Sendable {
     /// The service's policy.
     public static let standard = AccessPolicy()
 
+    /// The database of a dashboard data path `/_dashboard/api/{database}/...`.
+    static func dashboardDatabase(_ path: String) -> String? {
+        let segments = path.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: true)
+        guard segments.count >= 4, segments[0] == "_dashboard", segments[1] == "api" else { return nil }
+        return PercentDecoding.decode(segments[2])
+    }
+
     public func requirement(method: HTTPRequest.Method, path: String) -> AccessRequirement {
         if openPaths.contains(path) { return .open }
         var database: String?
@@ -47,6 +54,10 @@ public struct AccessPolicy: Sendable {
             // An undecodable name gets the wildcard's rule here and 404 from the router.
             database = PercentDecoding.decode(segments[1])
             rest = segments.count > 2 ? "/" + segments[2] : "/"
+        } else if let dashboardDatabase = Self.dashboardDatabase(path) {
+            // The dashboard's data and actions of one database need that database's grant,
+            // like the API routes they show: read to look, write for cancel, reset, restart.
+            database = dashboardDatabase
         }
         if adminPathPrefixes.contains(where: { rest.hasPrefix($0) }) { return .role(.admin, database: database) }
         switch method {

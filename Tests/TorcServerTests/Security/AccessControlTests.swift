@@ -109,6 +109,24 @@ struct AccessControlTests {
         }
     }
 
+    @Test("dashboard actions need the write role of the workflow's database; its data needs read")
+    func dashboardActionsFollowRoles() async throws {
+        try await SecuredService.run { client in
+            let created = try await call(client, .post, workflows, headers: basic("writer"), body: #"{"name": "w"}"#)
+            let key = try #require(created.json["_key"]?.stringValue)
+            let dashboard = "/_dashboard/api/test/workflows"
+            #expect(try await call(client, .get, dashboard, headers: basic("reader")).status == 200)
+            #expect(try await call(client, .get, dashboard).status == 401)
+            let cancel = "\(dashboard)/\(key)/actions/cancel"
+            let refused = try await call(client, .post, cancel, headers: basic("reader"))
+            #expect(refused.status == 403 && isServiceError(refused.json, 403))
+            // With access control on, the actions are enabled for callers the policy admits.
+            #expect(try await call(client, .post, cancel, headers: basic("writer")).status == 200)
+            let status = try await call(client, .get, "\(workflows)/status/\(key)", headers: basic("reader"))
+            #expect(status.json["is_canceled"] == .bool(true))
+        }
+    }
+
     @Test("POST /_open/auth answers {\"jwt\": ...} as ArangoDB does; the token works as a bearer token")
     func bearerTokens() async throws {
         try await SecuredService.run { client in
@@ -155,6 +173,11 @@ struct AccessPolicyTests {
         #expect(policy.requirement(method: .get, path: "/") == .role(.read, database: nil))
         #expect(policy.requirement(method: .post, path: "/_api/user") == .role(.admin, database: nil))
         #expect(policy.requirement(method: .post, path: "/_open/auth") == .open)
+        #expect(policy.requirement(method: .get, path: "/_dashboard/api/w/workflows") == .role(.read, database: "w"))
+        #expect(
+            policy.requirement(method: .post, path: "/_dashboard/api/w/workflows/1/actions/cancel")
+                == .role(.write, database: "w"))
+        #expect(policy.requirement(method: .get, path: "/_dashboard/api/config") == .role(.read, database: nil))
     }
 
     @Test("a named database's grant wins over the wildcard")
