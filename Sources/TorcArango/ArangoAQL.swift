@@ -21,6 +21,13 @@ enum ArangoAQL {
         return text
     }
 
+    /// ` SORT ...` for a `NumericOrder`: non-numbers count as 0. AQL's SORT
+    /// keeps the collection's iteration (creation) order among equal values.
+    static func sort(_ order: NumericOrder, variable: String) -> String {
+        let attribute = path(order.path, variable)
+        return " SORT (IS_NUMBER(\(attribute)) ? \(attribute) : 0) DESC"
+    }
+
     static func path(_ segments: [String], _ variable: String) -> String {
         variable + segments.map { ".`\($0)`" }.joined()
     }

@@ -226,6 +226,7 @@ final class ArangoTransaction: StoreWriter {
         var bind: JSONObject = ["@c": .string(query.collection.rawValue)]
         let filter = ArangoAQL.filter(query.filters, variable: "d", bind: &bind)
         var aql = "FOR d IN @@c" + filter
+        if let order = query.order { aql += ArangoAQL.sort(order, variable: "d") }
         let limited = query.limit != nil || query.skip > 0
         if limited {
             aql += " LIMIT @skip, @limit"

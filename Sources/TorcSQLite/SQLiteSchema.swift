@@ -1,4 +1,5 @@
 import GRDB
+import TorcCore
 
 /// The tables of one database file. All collections share one `documents`
 /// table: a collection is a row in `collections`, so creating or dropping a
@@ -24,7 +25,8 @@ enum SQLiteSchema {
             from_id TEXT,
             to_id TEXT,
             status TEXT,
-            name TEXT
+            name TEXT,
+            rank INTEGER
         )
         """,
         "CREATE UNIQUE INDEX IF NOT EXISTS documents_key ON documents (cid, key)",
@@ -34,13 +36,34 @@ enum SQLiteSchema {
         // inserts of other documents cheap; equality and range terms imply NOT NULL.
         "CREATE INDEX IF NOT EXISTS documents_from_to ON documents (cid, from_id, to_id) WHERE from_id IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS documents_to ON documents (cid, to_id) WHERE to_id IS NOT NULL",
-        "CREATE INDEX IF NOT EXISTS documents_status ON documents (cid, status) WHERE status IS NOT NULL",
+        // Status lookups and the hand-out order: `rank` (the negated `priority`,
+        // 0 without one) in the index lets `ORDER BY rank, seq` read ready jobs
+        // in hand-out order without sorting them.
+        "CREATE INDEX IF NOT EXISTS documents_status_rank ON documents (cid, status, rank) WHERE status IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS documents_name ON documents (cid, name) WHERE name IS NOT NULL",
         "INSERT OR IGNORE INTO meta (name, value) VALUES ('key', 0), ('rev', 0)",
     ]
 
-    /// Creates the tables if needed.
+    /// Creates the tables if needed; files from before the `rank` column get
+    /// it, filled from the stored bodies, and the status index that it replaces goes.
     static func migrate(_ db: Database) throws {
+        if try db.tableExists("documents"), try !db.columns(in: "documents").contains(where: { $0.name == "rank" }) {
+            try db.execute(sql: "ALTER TABLE documents ADD COLUMN rank INTEGER")
+            try db.execute(
+                sql: """
+                    UPDATE documents SET rank = CASE WHEN json_type(body, '$.priority') = 'integer'
+                    THEN -json_extract(body, '$.priority') ELSE 0 END WHERE status IS NOT NULL
+                    """)
+        }
         for statement in statements { try db.execute(sql: statement) }
+        try db.execute(sql: "DROP INDEX IF EXISTS documents_status")
+    }
+
+    /// The `rank` column of a body: the negated integer `priority` for documents
+    /// with an indexed status (0 without a priority), NULL for others.
+    static func rank(_ body: JSONObject) -> Int64? {
+        guard body["status"]?.stringValue != nil else { return nil }
+        guard let priority = body["priority"]?.intValue, priority > Int64.min else { return 0 }
+        return -priority
     }
 }

@@ -38,6 +38,18 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Requests per client in the user-data and ceiling scenarios.")
     var requestsPerClient: Int = 250
 
+    @Option(help: "Jobs a drain runner fetches (limit) and completes per complete_jobs call; 1 uses complete_job per job.")
+    var batch: Int = 1
+
+    @Option(help: "Long-poll seconds for the drain runners' hand-out calls (0: sleep and poll as before).")
+    var waitSeconds: Double = 0
+
+    @Option(help: "Parked runners in the long_poll scenario.")
+    var waiters: Int = 1000
+
+    @Option(help: "Jobs released one at a time in the long_poll scenario.")
+    var releases: Int = 50
+
     @Option(help: "Write the results as JSON here.")
     var json: String = "bench-results.json"
 
@@ -48,7 +60,7 @@ struct BenchCommand: AsyncParsableCommand {
         let jobSizes = try parseList(jobs)
         let workerCounts = try parseList(workers)
         let selected = Set(scenarios.split(separator: ",").map(String.init))
-        let known: Set = ["ceiling", "create", "initialize", "drain", "user_data"]
+        let known: Set = ["ceiling", "create", "initialize", "drain", "user_data", "long_poll", "paging", "delete"]
         if let unknown = selected.subtracting(known).first { throw ValidationError("unknown scenario \(unknown)") }
         let shapeList = try shapes.split(separator: ",").map { text in
             guard let shape = WorkflowGenerator.Shape(rawValue: String(text)) else { throw ValidationError("unknown shape \(text)") }
@@ -66,7 +78,9 @@ struct BenchCommand: AsyncParsableCommand {
             base = "http://127.0.0.1:\(server!.port)/_db/bench/torc-service"
         }
         defer { server?.stop() }
-        let session = APISession(base: base, connections: max(workerCounts.max() ?? 1, clients) + 2)
+        let longPoll = selected.contains("long_poll")
+        let session = APISession(
+            base: base, connections: max(workerCounts.max() ?? 1, clients, longPoll ? waiters + 8 : 0) + 2)
         let scenarios = Scenarios(session: session, server: server)
         func wanted(_ name: String) -> Bool { selected.contains(name) }
         var results: [ScenarioResult] = []
@@ -88,7 +102,7 @@ struct BenchCommand: AsyncParsableCommand {
             guard let ceilingRate, let value = figure?.doubleValue else { return nil }
             return .double(value / ceilingRate)
         }
-        let needsInitialize = wanted("initialize") || wanted("drain")
+        let needsInitialize = wanted("initialize") || wanted("drain") || wanted("paging")
         let needsWorkflow = needsInitialize || wanted("create") || wanted("user_data")
 
         for size in jobSizes where needsWorkflow {
@@ -103,8 +117,12 @@ struct BenchCommand: AsyncParsableCommand {
                         let initialize = try await scenarios.initialize(workflow, jobs: size, shape: shape)
                         if first && wanted("initialize") { record(initialize) }
                     }
+                    if first && wanted("paging") {
+                        record(try await scenarios.paging(workflow, jobs: size, shape: shape))
+                    }
                     if wanted("drain") {
-                        var drain = try await scenarios.drain(workflow, jobs: size, workers: workerCount, shape: shape)
+                        var drain = try await scenarios.drain(
+                            workflow, jobs: size, workers: workerCount, shape: shape, batch: batch, waitSeconds: waitSeconds)
                         drain.figures["calls_ratio_to_ceiling"] = ratio(drain.figures["calls_per_second"])
                         drain.figures["jobs_ratio_to_ceiling"] = ratio(drain.figures["jobs_per_second"])
                         record(drain)
@@ -115,9 +133,20 @@ struct BenchCommand: AsyncParsableCommand {
                         userData.figures["ratio_to_ceiling"] = ratio(userData.figures["requests_per_second"])
                         record(userData)
                     }
-                    _ = try await session.call(.delete, "/workflows/\(workflow)")
+                    let (_, deleteSeconds) = try await session.call(.delete, "/workflows/\(workflow)")
+                    if first && wanted("delete") {
+                        var figures: JSONObject = ["seconds": .double(deleteSeconds)]
+                        figures.merge(scenarios.memoryFigures()) { $1 }
+                        record(ScenarioResult(
+                            scenario: "delete", parameters: ["jobs": .int(Int64(size)), "shape": .string(shape.rawValue)],
+                            figures: figures))
+                    }
                 }
             }
+        }
+
+        if longPoll {
+            record(try await scenarios.longPoll(waiters: waiters, releases: releases))
         }
 
         let report = BenchReport(results: results, machine: MachineInfo.current(), command: CommandLine.arguments.joined(separator: " "))

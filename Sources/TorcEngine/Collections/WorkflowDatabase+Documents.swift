@@ -29,6 +29,7 @@ extension WorkflowDatabase {
         }
         let prepared = object
         let workflowKey = WorkflowLookup.key(workflow)
+        defer { if collection == .jobs { jobsMayBeReady(workflow: workflowKey) } }
         return try await write(workflow: workflowKey) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             let name = CollectionName(collection, workflow: workflowDoc.key)
@@ -77,6 +78,7 @@ extension WorkflowDatabase {
     ) async throws -> JSONValue {
         let object = try Schemas.schema(for: collection).validateBody(body)
         let workflowKey = WorkflowLookup.key(workflow)
+        defer { if collection == .jobs { jobsMayBeReady(workflow: workflowKey) } }
         return try await write(workflow: workflowKey) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             guard let rev = object["_rev"]?.stringValue else {

@@ -14,19 +14,29 @@ extension WorkflowDatabase {
         let resources = try Schemas.workerResources.validateBody(body)
         let limit = try Self.candidateLimit(query)
         let request = try WorkerRequest(resources)
-        return try await write(workflow: WorkflowLookup.key(key)) { writer in
+        let handOut = { try await self.handOut(key: key, request: request, limit: limit) }
+        guard let wait = try Self.waitSeconds(query) else { return try await handOut().answer }
+        return try await waitForJobs(workflow: key, seconds: wait, handOut: handOut)
+    }
+
+    /// One hand-out transaction.
+    func handOut(key: String, request: WorkerRequest, limit: Int) async throws -> HandOut {
+        try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let status = try WorkflowRecords.status(writer, workflow: workflow)
             if status["is_canceled"] == .bool(true) {
-                return ["jobs": [], "reason": .string("Workflow \(workflow.key) is canceled")]
+                return HandOut(
+                    answer: ["jobs": [], "reason": .string("Workflow \(workflow.key) is canceled")],
+                    handedOut: false, canceled: true)
             }
             let jobs = CollectionName(.jobs, workflow: workflow.key)
             let selected = try JobSelection.select(writer, jobs, request: request, limit: limit)
             let written = try JobWrites.setStatus(writer, jobs, selected, to: "submitted_pending")
-            return [
+            let answer: JSONValue = [
                 "jobs": .array(written.map(JobView.api)),
                 "reason": .string(written.isEmpty ? request.noMatchReason : ""),
             ]
+            return HandOut(answer: answer, handedOut: !written.isEmpty, canceled: false)
         }
     }
 
@@ -40,7 +50,7 @@ extension WorkflowDatabase {
 }
 
 /// The caller's free resources, converted (RW 4.5 step 1).
-struct WorkerRequest {
+struct WorkerRequest: Sendable {
     var cpus: Int64
     var memoryBytes: Double
     var timeLimitSeconds: Double
@@ -88,7 +98,12 @@ struct WorkerRequest {
 }
 
 /// First-fit packing of candidates into the caller's resources (RW 4.5 steps 2-3).
+/// Candidates come highest `priority` first, in creation order among equal
+/// priorities (jobs without one count as 0, so a workflow without priorities
+/// is handed out in creation order as before).
 enum JobSelection {
+    static let handOutOrder = NumericOrder.descending(["priority"])
+
     static func select(
         _ reader: any StoreReader, _ jobs: CollectionName, request: WorkerRequest, limit: Int
     ) throws -> [Document] {
@@ -104,7 +119,8 @@ enum JobSelection {
         while considered < limit {
             let take = min(pageSize, limit - considered)
             let page = try reader.find(
-                DocumentQuery(jobs, filters: request.candidateFilters, skip: considered, limit: take))
+                DocumentQuery(
+                    jobs, filters: request.candidateFilters, skip: considered, limit: take, order: handOutOrder))
             for job in page.documents {
                 let jobCPUs = job["internal"]?["num_cpus"]?.intValue ?? 0
                 let jobMemory = job["internal"]?["memory_bytes"]?.doubleValue ?? 0

@@ -72,7 +72,8 @@ extension WorkflowDatabase {
     /// `PUT /workflows/cancel/{K}`: flags the workflow canceled and cancels
     /// every submitted or pending job, in one transaction serialised with hand-outs.
     public func cancelWorkflow(key: String) async throws -> JSONValue {
-        try await write(workflow: WorkflowLookup.key(key)) { writer in
+        defer { jobsMayBeReady(workflow: key) }
+        return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             var status = try WorkflowRecords.status(writer, workflow: workflow)
             if status["is_canceled"] != .bool(true) {
@@ -92,7 +93,8 @@ extension WorkflowDatabase {
     /// `POST /workflows/reset_status/{K}`: every job back to `uninitialized`,
     /// the status document back to its initial flags (`run_id` kept).
     public func resetStatus(key: String) async throws -> JSONValue {
-        try await write(workflow: WorkflowLookup.key(key)) { writer in
+        defer { jobsMayBeReady(workflow: key) }
+        return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let jobs = CollectionName(.jobs, workflow: workflow.key)
             let all = try writer.find(DocumentQuery(jobs)).documents
