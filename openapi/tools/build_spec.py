@@ -48,17 +48,23 @@ SYSTEM = {
 OLD_REV = s("string", "Revision before the update. Only present in the response of an update (PUT); never stored. Servers ignore it in request bodies.")
 
 
+# Properties added after the original document: always last, after the system
+# attributes and `extra`, so generated constructors keep their positional order.
+APPENDED = {"priority"}
+
+
 def document(props, required=(), desc=None, system=True, extra=None):
     """An object schema: own properties, then _key/_id/_rev, then additions.
 
     Property order matters: python-legacy model constructors take the
     properties positionally in this order, so new properties go at the end.
     """
-    p = dict(props)
+    p = {name: value for name, value in props.items() if name not in APPENDED}
     if system:
         p.update(copy.deepcopy(SYSTEM))
     if extra:
         p.update(extra)
+    p.update({name: value for name, value in props.items() if name in APPENDED})
     out = {"type": "object"}
     if desc:
         out["description"] = desc

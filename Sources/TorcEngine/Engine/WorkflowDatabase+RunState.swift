@@ -13,10 +13,15 @@ extension WorkflowDatabase {
             let workflow = try WorkflowLookup.require(reader, key)
             let status = try WorkflowRecords.status(reader, workflow: workflow)
             let jobs = CollectionName(.jobs, workflow: workflow.key)
-            let unfinished = JobStatus.all.subtracting(JobStatus.finished).sorted().map { JSONValue.string($0) }
-            var complete = try reader.find(
-                DocumentQuery(jobs, filters: [FieldPredicate(["status"], .oneOf, .array(unfinished))], limit: 1)
-            ).documents.isEmpty
+            // One indexed probe per unfinished status: a single `oneOf` query in
+            // creation order would have to order every unfinished job of a
+            // large workflow just to find the first one.
+            var complete = true
+            for unfinished in JobStatus.all.subtracting(JobStatus.finished).sorted() where complete {
+                complete = try reader.find(
+                    DocumentQuery(jobs, filters: [.equal("status", .string(unfinished))], limit: 1)
+                ).documents.isEmpty
+            }
             if complete {
                 let finished = JobStatus.finished.sorted().map { JSONValue.string($0) }
                 complete = try reader.count(in: jobs, where: [])
