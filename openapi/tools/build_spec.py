@@ -451,7 +451,16 @@ def build_schemas():
             "job_key": s("string", "`job_key` of the entry."),
             "code": s("integer", "HTTP status `complete_job` would have answered for this job."),
             "job": ref("inline_response_200_8"),
-            "error": ref("error_response"),
+            # Not `error_response`: its `enum: [true]` makes the generated Python model fail to decode.
+            "error": {
+                "type": "object", "description": "The error body `complete_job` would have answered.",
+                "properties": {
+                    "error": s("boolean", "Always true."),
+                    "errorNum": s("integer", "Error number."),
+                    "errorMessage": s("string", "What went wrong."),
+                    "code": s("integer", "HTTP status."),
+                },
+            },
         },
     }
     S["complete_jobs_response"] = {
