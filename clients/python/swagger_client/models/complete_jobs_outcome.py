@@ -39,7 +39,7 @@ class CompleteJobsOutcome(object):
         'job_key': 'str',
         'code': 'int',
         'job': 'InlineResponse2008',
-        'error': 'ErrorResponse'
+        'error': 'CompleteJobsOutcomeError'
     }
 
     attribute_map = {
@@ -145,7 +145,7 @@ class CompleteJobsOutcome(object):
 
 
         :return: The error of this CompleteJobsOutcome.  # noqa: E501
-        :rtype: ErrorResponse
+        :rtype: CompleteJobsOutcomeError
         """
         return self._error
 
@@ -155,7 +155,7 @@ class CompleteJobsOutcome(object):
 
 
         :param error: The error of this CompleteJobsOutcome.  # noqa: E501
-        :type error: ErrorResponse
+        :type error: CompleteJobsOutcomeError
         """
 
         self._error = error
