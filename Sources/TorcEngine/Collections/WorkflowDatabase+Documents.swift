@@ -29,7 +29,8 @@ extension WorkflowDatabase {
         }
         let prepared = object
         let workflowKey = WorkflowLookup.key(workflow)
-        defer { if collection == .jobs { jobsMayBeReady(workflow: workflowKey) } }
+        // Only a job written as `ready` can give a waiting hand-out something.
+        defer { if collection == .jobs && prepared["status"] == "ready" { jobsMayBeReady(workflow: workflowKey) } }
         return try await write(workflow: workflowKey) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             let name = CollectionName(collection, workflow: workflowDoc.key)
@@ -78,7 +79,7 @@ extension WorkflowDatabase {
     ) async throws -> JSONValue {
         let object = try Schemas.schema(for: collection).validateBody(body)
         let workflowKey = WorkflowLookup.key(workflow)
-        defer { if collection == .jobs { jobsMayBeReady(workflow: workflowKey) } }
+        defer { if collection == .jobs && object["status"] == "ready" { jobsMayBeReady(workflow: workflowKey) } }
         return try await write(workflow: workflowKey) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             guard let rev = object["_rev"]?.stringValue else {

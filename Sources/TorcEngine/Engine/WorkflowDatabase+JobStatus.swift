@@ -39,7 +39,8 @@ extension WorkflowDatabase {
             }
             return JobView.api(updated)
         }
-        jobsMayBeReady(workflow: workflow)
+        // Only a job set to `ready` can give a waiting hand-out something.
+        if status == JobStatus.ready.rawValue { jobsMayBeReady(workflow: workflow) }
         return answer
     }
 }
