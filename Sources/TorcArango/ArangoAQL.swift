@@ -24,13 +24,14 @@ enum ArangoAQL {
         return text
     }
 
-    /// `FOR d IN @@c FILTER ... [LIMIT @skip, @limit]` of a `DocumentQuery`, the
+    /// `FOR d IN @@c FILTER ... [SORT ...] [LIMIT @skip, @limit]` of a `DocumentQuery`, the
     /// one selection text for both the transaction path and read batches, so the
     /// two cannot select differently. `suffix` keeps bind names apart when
     /// several selections share one query. Returns the text and whether it is limited.
     static func select(_ query: DocumentQuery, bind: inout JSONObject, suffix: String = "") -> (String, limited: Bool) {
         bind["@c" + suffix] = .string(query.collection.rawValue)
         var text = "FOR d IN @@c\(suffix)" + filter(query.filters, variable: "d", bind: &bind, prefix: "v\(suffix)_")
+        if let order = query.order { text += sort(order, variable: "d") }
         let limited = query.limit != nil || query.skip > 0
         if limited {
             text += " LIMIT @skip\(suffix), @limit\(suffix)"
@@ -38,6 +39,13 @@ enum ArangoAQL {
             bind["limit" + suffix] = .int(Int64(query.limit ?? Int(Int32.max)))
         }
         return (text, limited)
+    }
+
+    /// ` SORT ...` for a `NumericOrder`: non-numbers count as 0. AQL's SORT
+    /// keeps the collection's iteration (creation) order among equal values.
+    static func sort(_ order: NumericOrder, variable: String) -> String {
+        let attribute = path(order.path, variable)
+        return " SORT (IS_NUMBER(\(attribute)) ? \(attribute) : 0) DESC"
     }
 
     static func path(_ segments: [String], _ variable: String) -> String {

@@ -14,6 +14,14 @@ public enum SQLiteDiagnostics {
             let queries: [(String, [any DatabaseValueConvertible])] = [
                 ("SELECT body FROM documents WHERE cid = ? AND key = ?", [1, "k"]),
                 ("SELECT seq, body FROM documents WHERE cid = ?\(status) ORDER BY seq LIMIT 10", [1] + statusArguments),
+                // The hand-out: ready jobs in priority order, straight from the index.
+                (
+                    "SELECT seq, body FROM documents WHERE cid = ?\(status) ORDER BY "
+                        + SQLiteOrdering.clause(DocumentQuery(
+                            CollectionName("jobs__1"), filters: [.equal("status", "ready")],
+                            order: .descending(["priority"]))) + " LIMIT 10",
+                    [1] + statusArguments
+                ),
                 ("SELECT seq, body FROM documents WHERE cid = ?\(oneOf) ORDER BY seq", [1] + oneOfArguments),
                 ("SELECT seq, body FROM documents WHERE cid = ? AND from_id IN (?, ?)", [1, "a/1", "a/2"]),
                 ("SELECT seq, body FROM documents WHERE cid = ? AND from_id = ? AND to_id = ?", [1, "a/1", "a/2"]),

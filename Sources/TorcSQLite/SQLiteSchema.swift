@@ -48,7 +48,22 @@ enum SQLiteSchema {
     /// version `n` to version `n + 1`. A schema change appends a step (never
     /// edits one), so every file ever written can be brought up to date.
     static let migrations: [@Sendable (Database) throws -> Void] = [
-        { db in for statement in version1 { try db.execute(sql: statement) } }
+        { db in for statement in version1 { try db.execute(sql: statement) } },
+        { db in for statement in version2 { try db.execute(sql: statement) } },
+    ]
+
+    /// Version 2, job priorities: a `rank` column (the negated integer `priority`
+    /// of documents with an indexed status, 0 without one) filled from the stored
+    /// bodies, and a status index that ends in it, so `ORDER BY rank, seq` reads
+    /// ready jobs in hand-out order without sorting them. It replaces the status index.
+    static let version2 = [
+        "ALTER TABLE documents ADD COLUMN rank INTEGER",
+        """
+        UPDATE documents SET rank = CASE WHEN json_type(body, '$.priority') = 'integer'
+        THEN -json_extract(body, '$.priority') ELSE 0 END WHERE status IS NOT NULL
+        """,
+        "CREATE INDEX IF NOT EXISTS documents_status_rank ON documents (cid, status, rank) WHERE status IS NOT NULL",
+        "DROP INDEX IF EXISTS documents_status",
     ]
 
     /// The version this code reads and writes.
@@ -71,5 +86,13 @@ enum SQLiteSchema {
         if version != currentVersion {
             try db.execute(sql: "PRAGMA user_version = \(currentVersion)")
         }
+    }
+
+    /// The `rank` column of a body: the negated integer `priority` for documents
+    /// with an indexed status (0 without a priority), NULL for others.
+    static func rank(_ body: JSONObject) -> Int64? {
+        guard body["status"]?.stringValue != nil else { return nil }
+        guard let priority = body["priority"]?.intValue, priority > Int64.min else { return 0 }
+        return -priority
     }
 }

@@ -121,7 +121,7 @@ final class SQLiteTransaction: StoreWriter {
         try run {
             let entry = try require(query.collection)
             let (whereSQL, arguments) = try SQLitePredicates.clause(query.filters)
-            var sql = "SELECT seq, body FROM documents WHERE cid = ?\(whereSQL) ORDER BY seq"
+            var sql = "SELECT seq, body FROM documents WHERE cid = ?\(whereSQL) ORDER BY \(SQLiteOrdering.clause(query))"
             var args: [any DatabaseValueConvertible] = [entry.id] + arguments
             if let limit = query.limit {
                 sql += " LIMIT ? OFFSET ?"
@@ -293,7 +293,7 @@ final class SQLiteTransaction: StoreWriter {
                 throw StoreError.duplicateKey(collection: collection.rawValue, key: existing.key)
             }
             let statement = try SQLiteRawStatement(
-                db, "INSERT INTO documents (cid, key, rev, body, from_id, to_id, status, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                db, "INSERT INTO documents (cid, key, rev, body, from_id, to_id, status, name, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
             for (body, givenKey) in zip(bodies, keys) {
                 var key = givenKey
                 if key.isEmpty {
@@ -312,6 +312,7 @@ final class SQLiteTransaction: StoreWriter {
                 statement.bind(6, entry.isEdge ? body["_to"]?.stringValue : nil)
                 statement.bind(7, body["status"]?.stringValue)
                 statement.bind(8, body["name"]?.stringValue)
+                statement.bind(9, SQLiteSchema.rank(body))
                 try statement.execute(binding: storedBytes(body, key: key, id: id, rev: rev), at: 4)
                 stored(body, key, id, rev)
             }
@@ -359,7 +360,7 @@ final class SQLiteTransaction: StoreWriter {
             let several = replacements.count > 1
             if several { try db.cachedStatement(sql: "SAVEPOINT torc_replace").execute() }
             do {
-                let assignments = "rev = ?, body = ?, from_id = ?, to_id = ?, status = ?, name = ?"
+                let assignments = "rev = ?, body = ?, from_id = ?, to_id = ?, status = ?, name = ?, rank = ?"
                 let update = try SQLiteRawStatement(db, "UPDATE documents SET \(assignments) WHERE cid = ? AND key = ?")
                 let checked = try SQLiteRawStatement(
                     db, "UPDATE documents SET \(assignments) WHERE cid = ? AND key = ? AND rev = ?")
@@ -372,9 +373,10 @@ final class SQLiteTransaction: StoreWriter {
                     statement.bind(4, entry.isEdge ? body["_to"]?.stringValue : nil)
                     statement.bind(5, body["status"]?.stringValue)
                     statement.bind(6, body["name"]?.stringValue)
-                    statement.bind(7, entry.id)
-                    statement.bind(8, replacement.key)
-                    if let expected = replacement.expectedRev { statement.bind(9, expected) }
+                    statement.bind(7, SQLiteSchema.rank(body))
+                    statement.bind(8, entry.id)
+                    statement.bind(9, replacement.key)
+                    if let expected = replacement.expectedRev { statement.bind(10, expected) }
                     try statement.execute(binding: serialized(replacement, rev), at: 2)
                     if db.changesCount == 0 { throw try missingOrConflict(replacement, entry: entry, collection: collection) }
                 }

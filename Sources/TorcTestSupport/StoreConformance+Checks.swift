@@ -4,7 +4,8 @@ import TorcCore
 /// checks every backend must pass.
 public enum StoreConformance {
     /// Every check, in a stable order.
-    public static let checks: [StoreConformanceCheck] = identity + queries + edges + writes + fidelity + concurrency + batches
+    public static let checks: [StoreConformanceCheck] =
+        identity + queries + ordering + edges + writes + fidelity + concurrency + batches
 
     static func jobs(_ w: String) -> CollectionName { CollectionName(.jobs, workflow: w) }
     static func blocks(_ w: String) -> CollectionName { CollectionName(.blocks, workflow: w) }

@@ -41,6 +41,18 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Requests per client in the user-data and ceiling scenarios.")
     var requestsPerClient: Int = 250
 
+    @Option(help: "Jobs a drain runner fetches (limit) and completes per complete_jobs call; 1 uses complete_job per job.")
+    var batch: Int = 1
+
+    @Option(help: "Long-poll seconds for the drain runners' hand-out calls (0: sleep and poll as before).")
+    var waitSeconds: Double = 0
+
+    @Option(help: "Parked runners in the long_poll scenario.")
+    var waiters: Int = 1000
+
+    @Option(help: "Jobs released one at a time in the long_poll scenario.")
+    var releases: Int = 50
+
     @Option(help: "Write the results as JSON here.")
     var json: String = "bench-results.json"
 
@@ -54,7 +66,9 @@ struct BenchCommand: AsyncParsableCommand {
         let jobSizes = try parseList(jobs)
         let workerCounts = try parseList(workers)
         let selected = Set(scenarios.split(separator: ",").map(String.init))
-        let known: Set = ["ceiling", "create", "initialize", "drain", "user_data", "arango_requests"]
+        let known: Set = [
+            "ceiling", "create", "initialize", "drain", "user_data", "arango_requests", "long_poll", "paging", "delete",
+        ]
         if let unknown = selected.subtracting(known).first { throw ValidationError("unknown scenario \(unknown)") }
         let shapeList = try shapes.split(separator: ",").map { text in
             guard let shape = WorkflowGenerator.Shape(rawValue: String(text)) else { throw ValidationError("unknown shape \(text)") }
@@ -77,7 +91,9 @@ struct BenchCommand: AsyncParsableCommand {
             try await runSoak(minutes: minutes, base: base, server: server)
             return
         }
-        let session = APISession(base: base, connections: max(workerCounts.max() ?? 1, clients) + 2)
+        let longPoll = selected.contains("long_poll")
+        let session = APISession(
+            base: base, connections: max(workerCounts.max() ?? 1, clients, longPoll ? waiters + 8 : 0) + 2)
         let scenarios = Scenarios(session: session, server: server)
         func wanted(_ name: String) -> Bool { selected.contains(name) }
         var results: [ScenarioResult] = []
@@ -103,7 +119,7 @@ struct BenchCommand: AsyncParsableCommand {
             guard let arangoUrl else { throw ValidationError("arango_requests needs --arango-url") }
             record(try await scenarios.arangoRequests(counter: ArangoRequestCounter(arangoURL: arangoUrl)))
         }
-        let needsInitialize = wanted("initialize") || wanted("drain")
+        let needsInitialize = wanted("initialize") || wanted("drain") || wanted("paging")
         let needsWorkflow = needsInitialize || wanted("create") || wanted("user_data")
 
         for size in jobSizes where needsWorkflow {
@@ -118,8 +134,12 @@ struct BenchCommand: AsyncParsableCommand {
                         let initialize = try await scenarios.initialize(workflow, jobs: size, shape: shape)
                         if first && wanted("initialize") { record(initialize) }
                     }
+                    if first && wanted("paging") {
+                        record(try await scenarios.paging(workflow, jobs: size, shape: shape))
+                    }
                     if wanted("drain") {
-                        var drain = try await scenarios.drain(workflow, jobs: size, workers: workerCount, shape: shape)
+                        var drain = try await scenarios.drain(
+                            workflow, jobs: size, workers: workerCount, shape: shape, batch: batch, waitSeconds: waitSeconds)
                         drain.figures["calls_ratio_to_ceiling"] = ratio(drain.figures["calls_per_second"])
                         drain.figures["jobs_ratio_to_ceiling"] = ratio(drain.figures["jobs_per_second"])
                         record(drain)
@@ -130,9 +150,20 @@ struct BenchCommand: AsyncParsableCommand {
                         userData.figures["ratio_to_ceiling"] = ratio(userData.figures["requests_per_second"])
                         record(userData)
                     }
-                    _ = try await session.call(.delete, "/workflows/\(workflow)")
+                    let (_, deleteSeconds) = try await session.call(.delete, "/workflows/\(workflow)")
+                    if first && wanted("delete") {
+                        var figures: JSONObject = ["seconds": .double(deleteSeconds)]
+                        figures.merge(scenarios.memoryFigures()) { $1 }
+                        record(ScenarioResult(
+                            scenario: "delete", parameters: ["jobs": .int(Int64(size)), "shape": .string(shape.rawValue)],
+                            figures: figures))
+                    }
                 }
             }
+        }
+
+        if longPoll {
+            record(try await scenarios.longPoll(waiters: waiters, releases: releases))
         }
 
         let report = BenchReport(results: results, machine: MachineInfo.current(), command: CommandLine.arguments.joined(separator: " "))

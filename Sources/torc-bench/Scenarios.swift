@@ -50,8 +50,19 @@ struct Scenarios: Sendable {
 
     /// W runners loop prepare_jobs_for_submission (one 4-CPU node) and
     /// complete_job until is_complete; every job must be handed out once and end done.
-    func drain(_ workflow: String, jobs: Int, workers: Int, shape: WorkflowGenerator.Shape) async throws -> ScenarioResult {
-        let resources = JSONWriter.bytes(["num_cpus": 4, "memory_gb": 16, "num_nodes": 1, "time_limit": "P1D"])
+    /// With `batch` > 1 a runner asks for up to `batch` jobs (`limit=batch`, a
+    /// node with room for them) and completes them with one `complete_jobs`
+    /// call; with `waitSeconds` its hand-out calls long-poll instead of sleeping.
+    func drain(
+        _ workflow: String, jobs: Int, workers: Int, shape: WorkflowGenerator.Shape, batch: Int = 1,
+        waitSeconds: Double = 0
+    ) async throws -> ScenarioResult {
+        let cpus = batch > 1 ? 2 * batch : 4
+        let resources = JSONWriter.bytes(["num_cpus": .int(Int64(cpus)), "memory_gb": 16, "num_nodes": 1, "time_limit": "P1D"])
+        var query: [String] = []
+        if batch > 1 { query.append("limit=\(batch)") }
+        if waitSeconds > 0 { query.append("wait_seconds=\(waitSeconds)") }
+        let preparePath = "/workflows/prepare_jobs_for_submission/\(workflow)" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         let start = ContinuousClock.now
         let logs = try await withThrowingTaskGroup(of: RunnerLog.self) { group in
             for _ in 0..<workers {
@@ -59,8 +70,7 @@ struct Scenarios: Sendable {
                     var log = RunnerLog()
                     var idle = 0
                     while true {
-                        let (answer, prepareSeconds) = try await session.call(
-                            .post, "/workflows/prepare_jobs_for_submission/\(workflow)", body: resources)
+                        let (answer, prepareSeconds) = try await session.call(.post, preparePath, body: resources)
                         log.prepare.add(prepareSeconds)
                         let handed = answer["jobs"]?.arrayValue ?? []
                         if handed.isEmpty {
@@ -71,6 +81,26 @@ struct Scenarios: Sendable {
                             continue
                         }
                         idle = 0
+                        if batch > 1 {
+                            let entries: [JSONValue] = handed.map { job in
+                                [
+                                    "job_key": job["_key"] ?? "", "status": "done", "rev": job["_rev"] ?? "",
+                                    "result": [
+                                        "job_key": job["_key"] ?? "", "job_name": job["name"] ?? "", "run_id": 1,
+                                        "return_code": 0, "exec_time_minutes": 0.0,
+                                        "completion_time": "2026-01-01T00:00:00.000000", "status": "done",
+                                    ],
+                                ]
+                            }
+                            let (outcome, completeSeconds) = try await session.call(
+                                .post, "/workflows/\(workflow)/jobs/complete_jobs", json: ["jobs": .array(entries)])
+                            log.complete.add(completeSeconds)
+                            for (job, result) in zip(handed, outcome["jobs"]?.arrayValue ?? []) {
+                                guard result["code"] == 200 else { throw BenchError("complete_jobs refused a job: \(result)") }
+                                log.handedOut.append(job["_key"]?.stringValue ?? "")
+                            }
+                            continue
+                        }
                         for job in handed {
                             let key = job["_key"]?.stringValue ?? ""
                             let id = (job["_id"]?.stringValue ?? "").replacingOccurrences(of: "/", with: "%2F")
@@ -114,7 +144,10 @@ struct Scenarios: Sendable {
         figures.merge(memoryFigures()) { $1 }
         return ScenarioResult(
             scenario: "drain",
-            parameters: ["jobs": .int(Int64(jobs)), "workers": .int(Int64(workers)), "shape": .string(shape.rawValue)],
+            parameters: [
+                "jobs": .int(Int64(jobs)), "workers": .int(Int64(workers)), "shape": .string(shape.rawValue),
+                "batch": .int(Int64(batch)), "wait_seconds": .double(waitSeconds),
+            ],
             figures: figures)
     }
 

@@ -121,6 +121,9 @@ struct SQLiteFileTests {
         for (query, plan) in plans {
             #expect(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX"), "\(query): \(plan)")
             #expect(!plan.contains("SCAN documents\n") && !plan.hasSuffix("SCAN documents"), "\(query): \(plan)")
+            if query.contains("rank") {
+                #expect(!plan.contains("TEMP B-TREE"), "hand-out order comes from the index: \(plan)")
+            }
         }
     }
 }

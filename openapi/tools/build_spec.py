@@ -48,17 +48,23 @@ SYSTEM = {
 OLD_REV = s("string", "Revision before the update. Only present in the response of an update (PUT); never stored. Servers ignore it in request bodies.")
 
 
+# Properties added after the original document: always last, after the system
+# attributes and `extra`, so generated constructors keep their positional order.
+APPENDED = {"priority"}
+
+
 def document(props, required=(), desc=None, system=True, extra=None):
     """An object schema: own properties, then _key/_id/_rev, then additions.
 
     Property order matters: python-legacy model constructors take the
     properties positionally in this order, so new properties go at the end.
     """
-    p = dict(props)
+    p = {name: value for name, value in props.items() if name not in APPENDED}
     if system:
         p.update(copy.deepcopy(SYSTEM))
     if extra:
         p.update(extra)
+    p.update({name: value for name, value in props.items() if name in APPENDED})
     out = {"type": "object"}
     if desc:
         out["description"] = desc
@@ -143,6 +149,8 @@ JOB = {
     "supports_termination": s("boolean", "The job can be terminated gracefully.", default=False),
     "run_id": s("integer", "Number of the current run; incremented by the job runner.", default=0),
     "internal": ref("workflowsworkflowjobs_internal"),
+    # Addition (optional, appended so generated constructors keep their positional parameters).
+    "priority": s("integer", "Hand-out priority: among ready jobs that fit, higher priorities are handed out first; equal priorities in creation order. Absent counts as 0."),
 }
 
 JOB_INTERNAL = {
@@ -267,6 +275,8 @@ JOB_SPEC = {
     "input_files": {"type": "array", "items": {"type": "string"}, "description": "Names of files the job reads."},
     "output_files": {"type": "array", "items": {"type": "string"}, "description": "Names of files the job writes."},
     "blocked_by": {"type": "array", "items": {"type": "string"}, "description": "Names of jobs that must finish first."},
+    # Addition (optional, appended).
+    "priority": s("integer", "Hand-out priority of the job (see the job's `priority`); absent counts as 0."),
 }
 
 WF_SPEC = {
@@ -418,6 +428,46 @@ def build_schemas():
     S["results_key_model"] = document(RESULT, RESULT_REQUIRED, "Result (PUT body and response).", extra={"_oldRev": OLD_REV})
     # New schemas (names not used by the original).
     S["error_response"] = copy.deepcopy(ERROR)
+    # Batched completion (addition).
+    S["complete_jobs_entry"] = {
+        "type": "object", "description": "One job to complete: what `complete_job` takes in its path and body.",
+        "required": ["job_key", "status", "rev", "result"],
+        "properties": {
+            "job_key": s("string", "Key of the job (or its `_id`)."),
+            "status": s("string", "Completion status: `done`, `canceled` or `terminated`."),
+            "rev": s("string", "Current `_rev` of the job; a stale one fails this job only."),
+            "result": ref("status_rev_model"),
+        },
+    }
+    S["complete_jobs_model"] = {
+        "type": "object", "description": "Jobs to complete in one call (at most 1000).",
+        "required": ["jobs"],
+        "properties": {"jobs": {"type": "array", "items": ref("complete_jobs_entry"), "maxItems": 1000}},
+    }
+    S["complete_jobs_outcome"] = {
+        "type": "object", "description": "The outcome of one entry: `code` 200 with the job after the change, or the error `complete_job` would have answered (nothing was written for that job).",
+        "required": ["job_key", "code"],
+        "properties": {
+            "job_key": s("string", "`job_key` of the entry."),
+            "code": s("integer", "HTTP status `complete_job` would have answered for this job."),
+            "job": ref("inline_response_200_8"),
+            # Not `error_response`: its `enum: [true]` makes the generated Python model fail to decode.
+            "error": {
+                "type": "object", "description": "The error body `complete_job` would have answered.",
+                "properties": {
+                    "error": s("boolean", "Always true."),
+                    "errorNum": s("integer", "Error number."),
+                    "errorMessage": s("string", "What went wrong."),
+                    "code": s("integer", "HTTP status."),
+                },
+            },
+        },
+    }
+    S["complete_jobs_response"] = {
+        "type": "object", "description": "One outcome per entry, in the order of the request.",
+        "required": ["jobs"],
+        "properties": {"jobs": {"type": "array", "items": ref("complete_jobs_outcome")}},
+    }
     S["job_keys_response"] = {
         "type": "object", "description": "Keys of all jobs of a workflow, in creation order (not paginated).",
         "required": ["items"],
@@ -656,6 +706,14 @@ def build_paths():
                    ref("inline_response_200_8"), "The job after the change.", ["400", "404", "409"],
                    body=ref("status_rev_model"), body_desc="The result of the run."),
     }
+    P["/workflows/{workflow}/jobs/complete_jobs"] = {
+        "post": op("post_workflows_workflow_jobs_complete_jobs", "Complete several jobs",
+                   "Batched `complete_job` (addition): completes each entry exactly as `complete_job` would, in order, in one transaction, "
+                   "and answers one outcome per entry. An entry that fails (unknown job, stale `rev`, non-completion status, invalid result) "
+                   "writes nothing and does not affect the others. At most 1000 entries.",
+                   [P_WORKFLOW], ref("complete_jobs_response"), "One outcome per entry.", ["400", "404"],
+                   body=ref("complete_jobs_model"), body_desc="The jobs and their results."),
+    }
     P["/workflows/{workflow}/jobs/manage_status_change/{key}/{status}/{rev}"] = {
         "put": op("put_workflows_workflow_jobs_manage_status_change_key_status_rev", "Change the status of a job",
                   "Set a non-completion status. Going from a completion status to `uninitialized` also resets every downstream job. "
@@ -754,7 +812,11 @@ def build_paths():
     P["/workflows/prepare_jobs_for_submission/{key}"] = {
         "post": op("post_workflows_prepare_jobs_for_submission_key", "Hand out ready jobs to a compute node",
                    "Select ready jobs that fit the given free resources, set them to `submitted_pending` and return them.",
-                   [P_WF_KEY, query_param("limit", "number", "Maximum number of candidate jobs considered.", 1000)],
+                   [P_WF_KEY, query_param("limit", "number", "Maximum number of candidate jobs considered.", 1000),
+                    query_param("wait_seconds", "number",
+                                "Long poll (addition): when no job fits, wait up to this many seconds (0 to 3600) for jobs to become ready "
+                                "(after a completion, an initialization, a reset) and answer as soon as some are handed out; "
+                                "the usual empty answer when the time runs out. Absent or 0: answer at once.", 0)],
                    ref("inline_response_200_24"), "The selected jobs.", ["400", "404"],
                    body=ref("prepare_jobs_for_submission_key_model"), body_desc="Free resources of the compute node."),
     }

@@ -71,7 +71,8 @@ public struct FieldPredicate: Sendable, Hashable {
     }
 }
 
-/// A selection of documents of one collection in creation order.
+/// A selection of documents of one collection in creation order (or, with
+/// `order`, by a numeric attribute first and creation order among equals).
 public struct DocumentQuery: Sendable, Hashable {
     /// The collection to read.
     public var collection: CollectionName
@@ -83,16 +84,19 @@ public struct DocumentQuery: Sendable, Hashable {
     public var limit: Int?
     /// Whether to count all matching documents as well (for paging envelopes).
     public var countTotal: Bool
+    /// An ordering ahead of creation order; `nil` for creation order only.
+    public var order: NumericOrder?
 
     public init(
         _ collection: CollectionName, filters: [FieldPredicate] = [], skip: Int = 0, limit: Int? = nil,
-        countTotal: Bool = false
+        countTotal: Bool = false, order: NumericOrder? = nil
     ) {
         self.collection = collection
         self.filters = filters
         self.skip = max(0, skip)
         self.limit = limit.map { max(0, $0) }
         self.countTotal = countTotal
+        self.order = order
     }
 }
 

@@ -33,6 +33,8 @@ extension WorkflowDatabase {
         }
         let prepared = object
         let workflowKey = WorkflowLookup.key(workflow)
+        // Only a job written as `ready` can give a waiting hand-out something.
+        defer { if collection == .jobs && prepared["status"] == "ready" { jobsMayBeReady(workflow: workflowKey) } }
         return try await write(workflow: workflowKey, prefetching: BatchedReads.workflow(workflow)) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             let name = CollectionName(collection, workflow: workflowDoc.key)
@@ -77,6 +79,7 @@ extension WorkflowDatabase {
     ) async throws -> JSONValue {
         let object = try Schemas.schema(for: collection).validateBody(body)
         let workflowKey = WorkflowLookup.key(workflow)
+        defer { if collection == .jobs && object["status"] == "ready" { jobsMayBeReady(workflow: workflowKey) } }
         let batch = BatchedReads.document(workflow: workflow, key, in: collection)
         return try await write(workflow: workflowKey, prefetching: batch) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)

@@ -6,7 +6,8 @@ import TorcCore
 /// everything before the first write.
 extension WorkflowDatabase {
     public func initializeJobs(key: String) async throws -> JSONValue {
-        try await write(workflow: WorkflowLookup.key(key)) { writer in
+        defer { jobsMayBeReady(workflow: key) }
+        return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let w = try WorkflowLookup.require(writer, key).key
             func all(_ collection: WorkflowCollection) throws -> [Document] {
                 try writer.find(DocumentQuery(CollectionName(collection, workflow: w))).documents

@@ -10,37 +10,24 @@ extension WorkflowDatabase {
         workflow: String, key: String, status: String, rev: String, body: JSONValue?
     ) async throws -> JSONValue {
         let result = DocumentSchema.storable(try Schemas.result.validateBody(body))
-        let hints = self.hints
-        let database = name
+        let completion = JobCompletion(hints: hints, hintPrefix: "\(name)/")
         let batch = BatchedReads.completion(workflow: workflow, job: key)
-        return try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
+        let (answer, released) = try await writeReporting(
+            workflow: WorkflowLookup.key(workflow), prefetching: batch
+        ) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
-            guard JobStatus.complete.contains(status) else {
-                throw ServiceError.badRequest("status=\(status) does not indicate completion")
-            }
-            let job = try Self.requireJob(writer, workflow: w, key: key)
-            guard job.rev == rev else {
-                throw ServiceError.conflict("Revision conflict for \(job.id): _rev=\(job.rev)")
-            }
-            let stored = try writer.insert([result], into: CollectionName(.results, workflow: w))[0]
-            _ = try writer.insert(
-                [["_from": .string(job.id), "_to": .string(stored.id)]], into: CollectionName(.returned, workflow: w))
-            let old = job["status"]?.stringValue ?? ""
-            guard old != status else { return JobView.api(job) }
-            let jobs = CollectionName(.jobs, workflow: w)
-            let updated = try JobWrites.setStatus(writer, jobs, [job], to: status)[0]
-            if !JobStatus.complete.contains(old) {
-                try CompletionProcessing(writer: writer, workflow: w, hints: hints, hintPrefix: "\(database)/")
-                    .run(completed: updated)
-            }
-            return JobView.api(updated)
+            let (answer, released) = try completion.complete(
+                writer, workflow: w, key: key, status: status, rev: rev, result: result)
+            return (answer, .int(Int64(released)))
         }
+        jobsMayBeReady(workflow: workflow, count: Int(released.intValue ?? 0))
+        return answer
     }
 
     /// `PUT /workflows/{W}/jobs/manage_status_change/{K}/{status}/{rev}`.
     public func manageStatusChange(workflow: String, key: String, status: String, rev: String) async throws -> JSONValue {
         let batch = BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .blocks)
-        return try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
+        let answer = try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
             guard !JobStatus.complete.contains(status) else {
                 throw ServiceError.badRequest("status=\(status) indicates completion. Post complete_job status instead.")
@@ -58,6 +45,45 @@ extension WorkflowDatabase {
             }
             return JobView.api(updated)
         }
+        // Only a job set to `ready` can give a waiting hand-out something.
+        if status == JobStatus.ready.rawValue { jobsMayBeReady(workflow: workflow) }
+        return answer
+    }
+}
+
+/// The completion of one job inside the caller's write transaction, shared by
+/// `complete_job` and the batched `complete_jobs`. Every check (status name,
+/// job existence, `_rev`) happens before the first write, so a job that fails
+/// one writes nothing.
+struct JobCompletion: Sendable {
+    let hints: BlockerHints
+    let hintPrefix: String
+
+    /// Stores the result, sets the status and decides the dependents. Returns
+    /// the job as answered and how many dependents became `ready`.
+    func complete(
+        _ writer: any StoreWriter, workflow w: String, key: String, status: String, rev: String, result: JSONObject
+    ) throws -> (JSONValue, Int) {
+        guard JobStatus.complete.contains(status) else {
+            throw ServiceError.badRequest("status=\(status) does not indicate completion")
+        }
+        let job = try WorkflowDatabase.requireJob(writer, workflow: w, key: key)
+        guard job.rev == rev else {
+            throw ServiceError.conflict("Revision conflict for \(job.id): _rev=\(job.rev)")
+        }
+        let stored = try writer.insert([result], into: CollectionName(.results, workflow: w))[0]
+        _ = try writer.insert(
+            [["_from": .string(job.id), "_to": .string(stored.id)]], into: CollectionName(.returned, workflow: w))
+        let old = job["status"]?.stringValue ?? ""
+        guard old != status else { return (JobView.api(job), 0) }
+        let jobs = CollectionName(.jobs, workflow: w)
+        let updated = try JobWrites.setStatus(writer, jobs, [job], to: status)[0]
+        var released = 0
+        if !JobStatus.complete.contains(old) {
+            released = try CompletionProcessing(writer: writer, workflow: w, hints: hints, hintPrefix: hintPrefix)
+                .run(completed: updated)
+        }
+        return (JobView.api(updated), released)
     }
 }
 
@@ -69,12 +95,14 @@ struct CompletionProcessing {
     let hintPrefix: String
 
     /// Decides the `blocked` dependents of a job that just became complete,
-    /// recursively for every dependent this cancels.
-    func run(completed: Document) throws {
+    /// recursively for every dependent this cancels. Returns how many became `ready`.
+    @discardableResult
+    func run(completed: Document) throws -> Int {
         let jobs = CollectionName(.jobs, workflow: workflow)
         let blocks = CollectionName(.blocks, workflow: workflow)
         var pending = [completed]
         var decided = Set<String>()
+        var released = 0
         while let job = pending.popLast() {
             let dependentIDs = Self.unique(try writer.edges(in: blocks, from: [job.id]).map(\.to))
             let dependents = try GraphTraversal.resolve(writer, dependentIDs).filter {
@@ -87,8 +115,10 @@ struct CompletionProcessing {
                     && Self.anyFailed(writer, workflow: workflow, blockers)
                 let updated = try JobWrites.setStatus(writer, jobs, [dependent], to: cancel ? "canceled" : "ready")
                 if cancel, let canceled = updated.first { pending.append(canceled) }
+                if !cancel { released += updated.count }
             }
         }
+        return released
     }
 
     /// The blockers of `dependent` when all of them are complete, `nil` when one is not.

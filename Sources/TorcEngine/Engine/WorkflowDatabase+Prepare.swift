@@ -14,23 +14,34 @@ extension WorkflowDatabase {
         let resources = try Schemas.workerResources.validateBody(body)
         let limit = try Self.candidateLimit(query)
         let request = try WorkerRequest(resources)
+        let handOut = { try await self.handOut(key: key, request: request, limit: limit) }
+        guard let wait = try Self.waitSeconds(query) else { return try await handOut().answer }
+        return try await waitForJobs(workflow: key, seconds: wait, handOut: handOut)
+    }
+
+    /// One hand-out: the workflow, its status and the first page of candidates
+    /// are read ahead in one batch (see `BatchedReads.handOut`).
+    func handOut(key: String, request: WorkerRequest, limit: Int) async throws -> HandOut {
         let firstPage = JobSelection.firstPage(
             CollectionName(.jobs, workflow: WorkflowLookup.key(key)), request: request, limit: limit)
         let batch = BatchedReads.handOut(workflow: key, firstPage: firstPage)
-        return try await write(workflow: WorkflowLookup.key(key), prefetching: batch) { writer in
+        let (answer, fact) = try await writeReporting(workflow: WorkflowLookup.key(key), prefetching: batch) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let status = try WorkflowRecords.status(writer, workflow: workflow)
             if status["is_canceled"] == .bool(true) {
-                return ["jobs": [], "reason": .string("Workflow \(workflow.key) is canceled")]
+                return (["jobs": [], "reason": .string("Workflow \(workflow.key) is canceled")], ["canceled": true])
             }
             let jobs = CollectionName(.jobs, workflow: workflow.key)
             let selected = try JobSelection.select(writer, jobs, request: request, limit: limit)
             let written = try JobWrites.setStatus(writer, jobs, selected, to: "submitted_pending")
-            return [
+            let answer: JSONValue = [
                 "jobs": .array(written.map(JobView.api)),
                 "reason": .string(written.isEmpty ? request.noMatchReason : ""),
             ]
+            return (answer, ["handed_out": .bool(!written.isEmpty)])
         }
+        return HandOut(
+            answer: answer, handedOut: fact["handed_out"] == .bool(true), canceled: fact["canceled"] == .bool(true))
     }
 
     /// The `limit` query parameter: default 1000, not clamped, truncated, negative -> 400.
@@ -43,7 +54,7 @@ extension WorkflowDatabase {
 }
 
 /// The caller's free resources, converted (RW 4.5 step 1).
-struct WorkerRequest {
+struct WorkerRequest: Sendable {
     var cpus: Int64
     var memoryBytes: Double
     var timeLimitSeconds: Double
@@ -91,14 +102,21 @@ struct WorkerRequest {
 }
 
 /// First-fit packing of candidates into the caller's resources (RW 4.5 steps 2-3).
+/// Candidates come highest `priority` first, in creation order among equal
+/// priorities (jobs without one count as 0, so a workflow without priorities
+/// is handed out in creation order as before).
 enum JobSelection {
+    static let handOutOrder = NumericOrder.descending(["priority"])
+
     /// The size of the first page of candidates: a caller with C free CPUs is
     /// usually full after C candidates (most jobs need one or two).
     static func firstPageSize(_ request: WorkerRequest) -> Int { max(4, Int(min(request.cpus, 1000))) }
 
     /// The first candidate query `select` makes (read ahead by batched hand-outs).
     static func firstPage(_ jobs: CollectionName, request: WorkerRequest, limit: Int) -> DocumentQuery {
-        DocumentQuery(jobs, filters: request.candidateFilters, skip: 0, limit: min(firstPageSize(request), limit))
+        DocumentQuery(
+            jobs, filters: request.candidateFilters, skip: 0, limit: min(firstPageSize(request), limit),
+            order: handOutOrder)
     }
 
     static func select(
@@ -116,7 +134,8 @@ enum JobSelection {
         while considered < limit {
             let take = min(pageSize, limit - considered)
             let page = try reader.find(
-                DocumentQuery(jobs, filters: request.candidateFilters, skip: considered, limit: take))
+                DocumentQuery(
+                    jobs, filters: request.candidateFilters, skip: considered, limit: take, order: handOutOrder))
             for job in page.documents {
                 let jobCPUs = job["internal"]?["num_cpus"]?.intValue ?? 0
                 let jobMemory = job["internal"]?["memory_bytes"]?.doubleValue ?? 0

@@ -11,14 +11,20 @@ extension WorkflowDatabase {
     public func isComplete(key: String) async throws -> JSONValue {
         var batch = BatchedReads.workflowWithStatus(key)
         let jobs = CollectionName(.jobs, workflow: WorkflowLookup.key(key))
-        batch.add(.find(Self.unfinishedProbe(jobs)))
+        for probe in Self.unfinishedProbes(jobs) { batch.add(.find(probe)) }
         batch.add(.count(jobs, []))
         batch.add(.count(jobs, [Self.finishedFilter]))
         return try await read(prefetching: batch) { reader in
             let workflow = try WorkflowLookup.require(reader, key)
             let status = try WorkflowRecords.status(reader, workflow: workflow)
             let jobs = CollectionName(.jobs, workflow: workflow.key)
-            var complete = try reader.find(Self.unfinishedProbe(jobs)).documents.isEmpty
+            // One indexed probe per unfinished status: a single `oneOf` query in
+            // creation order would have to order every unfinished job of a
+            // large workflow just to find the first one.
+            var complete = true
+            for probe in Self.unfinishedProbes(jobs) where complete {
+                complete = try reader.find(probe).documents.isEmpty
+            }
             if complete {
                 complete = try reader.count(in: jobs, where: []) == reader.count(in: jobs, where: [Self.finishedFilter])
             }
@@ -26,10 +32,11 @@ extension WorkflowDatabase {
         }
     }
 
-    /// One job in a known unfinished status, if there is one.
-    static func unfinishedProbe(_ jobs: CollectionName) -> DocumentQuery {
-        let unfinished = JobStatus.all.subtracting(JobStatus.finished).sorted().map { JSONValue.string($0) }
-        return DocumentQuery(jobs, filters: [FieldPredicate(["status"], .oneOf, .array(unfinished))], limit: 1)
+    /// One query per known unfinished status, each for at most one job.
+    static func unfinishedProbes(_ jobs: CollectionName) -> [DocumentQuery] {
+        JobStatus.all.subtracting(JobStatus.finished).sorted().map {
+            DocumentQuery(jobs, filters: [.equal("status", .string($0))], limit: 1)
+        }
     }
 
     /// Jobs in a finished status.
@@ -88,7 +95,8 @@ extension WorkflowDatabase {
     /// `PUT /workflows/cancel/{K}`: flags the workflow canceled and cancels
     /// every submitted or pending job, in one transaction serialised with hand-outs.
     public func cancelWorkflow(key: String) async throws -> JSONValue {
-        try await write(workflow: WorkflowLookup.key(key)) { writer in
+        defer { jobsMayBeReady(workflow: key) }
+        return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             var status = try WorkflowRecords.status(writer, workflow: workflow)
             if status["is_canceled"] != .bool(true) {
@@ -108,7 +116,8 @@ extension WorkflowDatabase {
     /// `POST /workflows/reset_status/{K}`: every job back to `uninitialized`,
     /// the status document back to its initial flags (`run_id` kept).
     public func resetStatus(key: String) async throws -> JSONValue {
-        try await write(workflow: WorkflowLookup.key(key)) { writer in
+        defer { jobsMayBeReady(workflow: key) }
+        return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let jobs = CollectionName(.jobs, workflow: workflow.key)
             let all = try writer.find(DocumentQuery(jobs)).documents

@@ -74,6 +74,8 @@ public enum Schemas {
             .defaulted("cancel_on_blocking_job_failure", .boolean, true),
             .defaulted("supports_termination", .boolean, false),
             .defaulted("run_id", .integer, 0),
+            // Hand-out order: higher first; absent counts as 0 (see JobSelection).
+            .optional("priority", .integer),
             .optional("internal", .object(jobInternal)),
         ]
     )

@@ -89,4 +89,21 @@ extension WorkflowDatabase {
     ) async throws -> JSONValue {
         try await store.write(.workflow(workflow), prefetching: batch, body)
     }
+
+    /// `write(workflow:prefetching:_:)` for a body that also reports a fact its
+    /// caller needs after the write (whether a hand-out gave jobs, how many jobs a
+    /// completion released). The fact travels beside the answer through the batch,
+    /// which only swaps placeholder keys and revisions in strings, so numbers and
+    /// booleans arrive as the body computed them.
+    func writeReporting(
+        workflow: String, prefetching batch: ReadBatch,
+        _ body: @escaping @Sendable (any StoreWriter) throws -> (answer: JSONValue, fact: JSONValue)
+    ) async throws -> (answer: JSONValue, fact: JSONValue) {
+        let both = try await write(workflow: workflow, prefetching: batch) { writer in
+            let (answer, fact) = try body(writer)
+            return .array([answer, fact])
+        }
+        guard case .array(let pair) = both, pair.count == 2 else { throw TorcError.internalError }
+        return (pair[0], pair[1])
+    }
 }

@@ -7,10 +7,16 @@ public struct TorcService: Sendable {
     let provider: any StoreProvider
     let logger: Logger
     let hints = BlockerHints()
+    /// Hand-out calls waiting for ready jobs (`wait_seconds`), all databases.
+    public let notifier: ReadyJobNotifier
 
-    public init(provider: any StoreProvider, logger: Logger = Logger(label: "torc.engine")) {
+    public init(
+        provider: any StoreProvider, logger: Logger = Logger(label: "torc.engine"),
+        notifier: ReadyJobNotifier = ReadyJobNotifier()
+    ) {
         self.provider = provider
         self.logger = logger
+        self.notifier = notifier
     }
 
     /// The data set of `name`, created on first use. Invalid names are refused
@@ -21,7 +27,7 @@ public struct TorcService: Sendable {
             throw ServiceError.illegalDatabaseName(name)
         }
         let store = try await provider.store(forDatabase: name)
-        return WorkflowDatabase(name: name, store: store, logger: logger, hints: hints)
+        return WorkflowDatabase(name: name, store: store, logger: logger, hints: hints, notifier: notifier)
     }
 }
 
@@ -34,12 +40,14 @@ public struct WorkflowDatabase: Sendable {
     let store: any DocumentStore
     let logger: Logger
     let hints: BlockerHints
+    let notifier: ReadyJobNotifier
 
-    init(name: String, store: any DocumentStore, logger: Logger, hints: BlockerHints) {
+    init(name: String, store: any DocumentStore, logger: Logger, hints: BlockerHints, notifier: ReadyJobNotifier) {
         self.name = name
         self.store = store
         self.logger = logger
         self.hints = hints
+        self.notifier = notifier
     }
 
     /// Runs a read-only step on one snapshot.

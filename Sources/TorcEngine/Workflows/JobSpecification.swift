@@ -15,6 +15,7 @@ public enum JobSpecification {
         .defaulted("input_files", .array(.text), []),
         .defaulted("output_files", .array(.text), []),
         .defaulted("blocked_by", .array(.text), []),
+        .optional("priority", .integer),
     ])
 
     /// The stored job body created from a validated specification.
@@ -27,6 +28,7 @@ public enum JobSpecification {
         job["cancel_on_blocking_job_failure"] = spec["cancel_on_blocking_job_failure"] ?? true
         job["supports_termination"] = spec["supports_termination"] ?? false
         job["run_id"] = 0
+        if let priority = spec["priority"] { job["priority"] = priority }
         job["internal"] = .object(Schemas.defaultJobInternal)
         return job
     }
@@ -78,6 +80,7 @@ public enum JobSpecification {
             spec["name"] = job["name"]
             spec["command"] = job["command"] ?? ""
             spec["cancel_on_blocking_job_failure"] = job["cancel_on_blocking_job_failure"] ?? true
+            if let priority = job["priority"] { spec["priority"] = priority }
             spec["blocked_by"] = names(blockers[job.id])
             spec["input_files"] = names(inputs[job.id])
             spec["output_files"] = names(outputs[job.id])

@@ -88,15 +88,37 @@ enum ErrorResponse {
         }
     }
 
-    /// Renders an answer.
-    static func response(_ error: HTTPError, headers: HTTPFields = [:]) -> Response {
-        let body: JSONValue = [
+    /// The answer of `complete_jobs`: `{"jobs": [outcome, ...]}` in the order of the entries.
+    static func outcomes(_ outcomes: [JobCompletionOutcome]) -> JSONValue {
+        ["jobs": .array(outcomes.map(outcome))]
+    }
+
+    /// One outcome of `complete_jobs`: `{"job_key": K, "code": 200, "job": {...}}`, or
+    /// `{"job_key": K, "code": n, "error": {...}}` with the error body `complete_job`
+    /// would have answered.
+    static func outcome(_ outcome: JobCompletionOutcome) -> JSONValue {
+        switch outcome {
+        case .completed(let key, let job):
+            return ["job_key": .string(key), "code": 200, "job": job]
+        case .refused(let key, let error):
+            let answer = wire(error).answer
+            return ["job_key": .string(key), "code": .int(Int64(answer.status)), "error": body(answer)]
+        }
+    }
+
+    /// The error body of an answer.
+    static func body(_ error: HTTPError) -> JSONValue {
+        [
             "error": true,
             "errorNum": .int(Int64(error.errorNum)),
             "errorMessage": .string(error.message),
             "code": .int(Int64(error.status)),
         ]
-        return JSONResponse.make(body, status: HTTPResponse.Status(code: error.status), headers: headers)
+    }
+
+    /// Renders an answer.
+    static func response(_ error: HTTPError, headers: HTTPFields = [:]) -> Response {
+        JSONResponse.make(body(error), status: HTTPResponse.Status(code: error.status), headers: headers)
     }
 }
 

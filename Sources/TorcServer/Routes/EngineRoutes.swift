@@ -1,7 +1,7 @@
 import HTTPTypes
 import TorcEngine
 
-/// The 14 engine operations (routes-workflows.md). Routes without a declared
+/// The engine operations (the original 14 plus the batched complete_jobs) (routes-workflows.md). Routes without a declared
 /// body ignore whatever body is sent (RW 0.1).
 enum EngineRoutes {
     static var all: [Route] {
@@ -40,6 +40,9 @@ enum EngineRoutes {
                 try await r.database.completeJob(
                     workflow: r.parameter("workflow"), key: r.parameter("key"), status: r.parameter("status"),
                     rev: r.parameter("rev"), body: r.body)
+            },
+            Route(.post, "/workflows/{workflow}/jobs/complete_jobs", "post_workflows_workflow_jobs_complete_jobs") { r in
+                ErrorResponse.outcomes(try await r.database.completeJobs(workflow: r.parameter("workflow"), body: r.body))
             },
             Route(
                 .put, "/workflows/{workflow}/jobs/manage_status_change/{key}/{status}/{rev}",

@@ -30,6 +30,11 @@ from swagger_client.exceptions import ApiAttributeError
 from swagger_client.exceptions import ApiException
 # import models into sdk package
 from swagger_client.models.aws_schedulers_key_model import AwsSchedulersKeyModel
+from swagger_client.models.complete_jobs_entry import CompleteJobsEntry
+from swagger_client.models.complete_jobs_model import CompleteJobsModel
+from swagger_client.models.complete_jobs_outcome import CompleteJobsOutcome
+from swagger_client.models.complete_jobs_outcome_error import CompleteJobsOutcomeError
+from swagger_client.models.complete_jobs_response import CompleteJobsResponse
 from swagger_client.models.compute_node_stats_key_model import ComputeNodeStatsKeyModel
 from swagger_client.models.compute_nodes_key_model import ComputeNodesKeyModel
 from swagger_client.models.config_key_model import ConfigKeyModel

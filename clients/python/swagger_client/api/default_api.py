@@ -13486,6 +13486,8 @@ class DefaultApi(object):
         :type key: str
         :param limit: Maximum number of candidate jobs considered.
         :type limit: float
+        :param wait_seconds: Long poll (addition): when no job fits, wait up to this many seconds (0 to 3600) for jobs to become ready (after a completion, an initialization, a reset) and answer as soon as some are handed out; the usual empty answer when the time runs out. Absent or 0: answer at once.
+        :type wait_seconds: float
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _preload_content: if False, the urllib3.HTTPResponse object will
@@ -13520,6 +13522,8 @@ class DefaultApi(object):
         :type key: str
         :param limit: Maximum number of candidate jobs considered.
         :type limit: float
+        :param wait_seconds: Long poll (addition): when no job fits, wait up to this many seconds (0 to 3600) for jobs to become ready (after a completion, an initialization, a reset) and answer as soon as some are handed out; the usual empty answer when the time runs out. Absent or 0: answer at once.
+        :type wait_seconds: float
         :param async_req: Whether to execute the request asynchronously.
         :type async_req: bool, optional
         :param _return_http_data_only: response data without head status code
@@ -13549,7 +13553,8 @@ class DefaultApi(object):
         all_params = [
             'body',
             'key',
-            'limit'
+            'limit',
+            'wait_seconds'
         ]
         all_params.extend(
             [
@@ -13589,6 +13594,8 @@ class DefaultApi(object):
         query_params = []
         if 'limit' in local_var_params and local_var_params['limit'] is not None:  # noqa: E501
             query_params.append(('limit', local_var_params['limit']))  # noqa: E501
+        if 'wait_seconds' in local_var_params and local_var_params['wait_seconds'] is not None:  # noqa: E501
+            query_params.append(('wait_seconds', local_var_params['wait_seconds']))  # noqa: E501
 
         header_params = dict(local_var_params.get('_headers', {}))
 
@@ -15563,6 +15570,165 @@ class DefaultApi(object):
 
         return self.api_client.call_api(
             '/workflows/{workflow}/jobs/complete_job/{key}/{status}/{rev}', 'POST',
+            path_params,
+            query_params,
+            header_params,
+            body=body_params,
+            post_params=form_params,
+            files=local_var_files,
+            response_types_map=response_types_map,
+            auth_settings=auth_settings,
+            async_req=local_var_params.get('async_req'),
+            _return_http_data_only=local_var_params.get('_return_http_data_only'),  # noqa: E501
+            _preload_content=local_var_params.get('_preload_content', True),
+            _request_timeout=local_var_params.get('_request_timeout'),
+            collection_formats=collection_formats,
+            _request_auth=local_var_params.get('_request_auth'))
+
+    def post_workflows_workflow_jobs_complete_jobs(self, body, workflow, **kwargs):  # noqa: E501
+        """Complete several jobs  # noqa: E501
+
+        Batched `complete_job` (addition): completes each entry exactly as `complete_job` would, in order, in one transaction, and answers one outcome per entry. An entry that fails (unknown job, stale `rev`, non-completion status, invalid result) writes nothing and does not affect the others. At most 1000 entries.  # noqa: E501
+        This method makes a synchronous HTTP request by default. To make an
+        asynchronous HTTP request, please pass async_req=True
+
+        >>> thread = api.post_workflows_workflow_jobs_complete_jobs(body, workflow, async_req=True)
+        >>> result = thread.get()
+
+        :param body: The jobs and their results. (required)
+        :type body: CompleteJobsModel
+        :param workflow: Workflow key. (required)
+        :type workflow: str
+        :param async_req: Whether to execute the request asynchronously.
+        :type async_req: bool, optional
+        :param _preload_content: if False, the urllib3.HTTPResponse object will
+                                 be returned without reading/decoding response
+                                 data. Default is True.
+        :type _preload_content: bool, optional
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :return: Returns the result object.
+                 If the method is called asynchronously,
+                 returns the request thread.
+        :rtype: CompleteJobsResponse
+        """
+        kwargs['_return_http_data_only'] = True
+        return self.post_workflows_workflow_jobs_complete_jobs_with_http_info(body, workflow, **kwargs)  # noqa: E501
+
+    def post_workflows_workflow_jobs_complete_jobs_with_http_info(self, body, workflow, **kwargs):  # noqa: E501
+        """Complete several jobs  # noqa: E501
+
+        Batched `complete_job` (addition): completes each entry exactly as `complete_job` would, in order, in one transaction, and answers one outcome per entry. An entry that fails (unknown job, stale `rev`, non-completion status, invalid result) writes nothing and does not affect the others. At most 1000 entries.  # noqa: E501
+        This method makes a synchronous HTTP request by default. To make an
+        asynchronous HTTP request, please pass async_req=True
+
+        >>> thread = api.post_workflows_workflow_jobs_complete_jobs_with_http_info(body, workflow, async_req=True)
+        >>> result = thread.get()
+
+        :param body: The jobs and their results. (required)
+        :type body: CompleteJobsModel
+        :param workflow: Workflow key. (required)
+        :type workflow: str
+        :param async_req: Whether to execute the request asynchronously.
+        :type async_req: bool, optional
+        :param _return_http_data_only: response data without head status code
+                                       and headers
+        :type _return_http_data_only: bool, optional
+        :param _preload_content: if False, the urllib3.HTTPResponse object will
+                                 be returned without reading/decoding response
+                                 data. Default is True.
+        :type _preload_content: bool, optional
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the authentication
+                              in the spec for a single request.
+        :type _request_auth: dict, optional
+        :type _content_type: string, optional: force content-type for the request
+        :return: Returns the result object.
+                 If the method is called asynchronously,
+                 returns the request thread.
+        :rtype: tuple(CompleteJobsResponse, status_code(int), headers(HTTPHeaderDict))
+        """
+
+        local_var_params = locals()
+
+        all_params = [
+            'body',
+            'workflow'
+        ]
+        all_params.extend(
+            [
+                'async_req',
+                '_return_http_data_only',
+                '_preload_content',
+                '_request_timeout',
+                '_request_auth',
+                '_content_type',
+                '_headers'
+            ]
+        )
+
+        for key, val in six.iteritems(local_var_params['kwargs']):
+            if key not in all_params:
+                raise ApiTypeError(
+                    "Got an unexpected keyword argument '%s'"
+                    " to method post_workflows_workflow_jobs_complete_jobs" % key
+                )
+            local_var_params[key] = val
+        del local_var_params['kwargs']
+        # verify the required parameter 'body' is set
+        if self.api_client.client_side_validation and ('body' not in local_var_params or  # noqa: E501
+                                                        local_var_params['body'] is None):  # noqa: E501
+            raise ApiValueError("Missing the required parameter `body` when calling `post_workflows_workflow_jobs_complete_jobs`")  # noqa: E501
+        # verify the required parameter 'workflow' is set
+        if self.api_client.client_side_validation and ('workflow' not in local_var_params or  # noqa: E501
+                                                        local_var_params['workflow'] is None):  # noqa: E501
+            raise ApiValueError("Missing the required parameter `workflow` when calling `post_workflows_workflow_jobs_complete_jobs`")  # noqa: E501
+
+        collection_formats = {}
+
+        path_params = {}
+        if 'workflow' in local_var_params:
+            path_params['workflow'] = local_var_params['workflow']  # noqa: E501
+
+        query_params = []
+
+        header_params = dict(local_var_params.get('_headers', {}))
+
+        form_params = []
+        local_var_files = {}
+
+        body_params = None
+        if 'body' in local_var_params:
+            body_params = local_var_params['body']
+        # HTTP header `Accept`
+        header_params['Accept'] = self.api_client.select_header_accept(
+            ['application/json'])  # noqa: E501
+
+        # HTTP header `Content-Type`
+        header_params['Content-Type'] = local_var_params.get('_content_type',
+            self.api_client.select_header_content_type(
+                ['application/json'],
+                'POST', body_params))  # noqa: E501
+
+        # Authentication setting
+        auth_settings = ['basicAuth', 'tokenAuth']  # noqa: E501
+
+        response_types_map = {
+            200: "CompleteJobsResponse",
+            400: "ErrorResponse",
+            404: "ErrorResponse",
+            413: "ErrorResponse",
+            500: "ErrorResponse",
+        }
+
+        return self.api_client.call_api(
+            '/workflows/{workflow}/jobs/complete_jobs', 'POST',
             path_params,
             query_params,
             header_params,

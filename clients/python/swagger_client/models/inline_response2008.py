@@ -46,7 +46,8 @@ class InlineResponse2008(object):
         'key': 'str',
         'id': 'str',
         'rev': 'str',
-        'old_rev': 'str'
+        'old_rev': 'str',
+        'priority': 'int'
     }
 
     attribute_map = {
@@ -60,10 +61,11 @@ class InlineResponse2008(object):
         'key': '_key',
         'id': '_id',
         'rev': '_rev',
-        'old_rev': '_oldRev'
+        'old_rev': '_oldRev',
+        'priority': 'priority'
     }
 
-    def __init__(self, name=None, command=None, status=None, cancel_on_blocking_job_failure=True, supports_termination=False, run_id=0, internal=None, key=None, id=None, rev=None, old_rev=None, local_vars_configuration=None):  # noqa: E501
+    def __init__(self, name=None, command=None, status=None, cancel_on_blocking_job_failure=True, supports_termination=False, run_id=0, internal=None, key=None, id=None, rev=None, old_rev=None, priority=None, local_vars_configuration=None):  # noqa: E501
         """InlineResponse2008 - a model defined in OpenAPI"""  # noqa: E501
         if local_vars_configuration is None:
             local_vars_configuration = Configuration.get_default_copy()
@@ -80,6 +82,7 @@ class InlineResponse2008(object):
         self._id = None
         self._rev = None
         self._old_rev = None
+        self._priority = None
         self.discriminator = None
 
         if name is not None:
@@ -100,6 +103,8 @@ class InlineResponse2008(object):
         self.rev = rev
         if old_rev is not None:
             self.old_rev = old_rev
+        if priority is not None:
+            self.priority = priority
 
     @property
     def name(self):
@@ -359,6 +364,29 @@ class InlineResponse2008(object):
         """
 
         self._old_rev = old_rev
+
+    @property
+    def priority(self):
+        """Gets the priority of this InlineResponse2008.  # noqa: E501
+
+        Hand-out priority: among ready jobs that fit, higher priorities are handed out first; equal priorities in creation order. Absent counts as 0.  # noqa: E501
+
+        :return: The priority of this InlineResponse2008.  # noqa: E501
+        :rtype: int
+        """
+        return self._priority
+
+    @priority.setter
+    def priority(self, priority):
+        """Sets the priority of this InlineResponse2008.
+
+        Hand-out priority: among ready jobs that fit, higher priorities are handed out first; equal priorities in creation order. Absent counts as 0.  # noqa: E501
+
+        :param priority: The priority of this InlineResponse2008.  # noqa: E501
+        :type priority: int
+        """
+
+        self._priority = priority
 
     def to_dict(self, serialize=False):
         """Returns the model properties as a dict"""

@@ -46,7 +46,8 @@ class WorkflowJobSpecificationsModel(object):
         'resource_requirements': 'str',
         'input_files': 'list[str]',
         'output_files': 'list[str]',
-        'blocked_by': 'list[str]'
+        'blocked_by': 'list[str]',
+        'priority': 'int'
     }
 
     attribute_map = {
@@ -60,10 +61,11 @@ class WorkflowJobSpecificationsModel(object):
         'resource_requirements': 'resource_requirements',
         'input_files': 'input_files',
         'output_files': 'output_files',
-        'blocked_by': 'blocked_by'
+        'blocked_by': 'blocked_by',
+        'priority': 'priority'
     }
 
-    def __init__(self, name=None, key=None, command=None, user_data=None, cancel_on_blocking_job_failure=True, supports_termination=False, scheduler='', resource_requirements=None, input_files=None, output_files=None, blocked_by=None, local_vars_configuration=None):  # noqa: E501
+    def __init__(self, name=None, key=None, command=None, user_data=None, cancel_on_blocking_job_failure=True, supports_termination=False, scheduler='', resource_requirements=None, input_files=None, output_files=None, blocked_by=None, priority=None, local_vars_configuration=None):  # noqa: E501
         """WorkflowJobSpecificationsModel - a model defined in OpenAPI"""  # noqa: E501
         if local_vars_configuration is None:
             local_vars_configuration = Configuration.get_default_copy()
@@ -80,6 +82,7 @@ class WorkflowJobSpecificationsModel(object):
         self._input_files = None
         self._output_files = None
         self._blocked_by = None
+        self._priority = None
         self.discriminator = None
 
         if name is not None:
@@ -103,6 +106,8 @@ class WorkflowJobSpecificationsModel(object):
             self.output_files = output_files
         if blocked_by is not None:
             self.blocked_by = blocked_by
+        if priority is not None:
+            self.priority = priority
 
     @property
     def name(self):
@@ -358,6 +363,29 @@ class WorkflowJobSpecificationsModel(object):
         """
 
         self._blocked_by = blocked_by
+
+    @property
+    def priority(self):
+        """Gets the priority of this WorkflowJobSpecificationsModel.  # noqa: E501
+
+        Hand-out priority of the job (see the job's `priority`); absent counts as 0.  # noqa: E501
+
+        :return: The priority of this WorkflowJobSpecificationsModel.  # noqa: E501
+        :rtype: int
+        """
+        return self._priority
+
+    @priority.setter
+    def priority(self, priority):
+        """Sets the priority of this WorkflowJobSpecificationsModel.
+
+        Hand-out priority of the job (see the job's `priority`); absent counts as 0.  # noqa: E501
+
+        :param priority: The priority of this WorkflowJobSpecificationsModel.  # noqa: E501
+        :type priority: int
+        """
+
+        self._priority = priority
 
     def to_dict(self, serialize=False):
         """Returns the model properties as a dict"""

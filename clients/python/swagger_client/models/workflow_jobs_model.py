@@ -45,7 +45,8 @@ class WorkflowJobsModel(object):
         'internal': 'WorkflowsworkflowjobsInternal',
         'key': 'str',
         'id': 'str',
-        'rev': 'str'
+        'rev': 'str',
+        'priority': 'int'
     }
 
     attribute_map = {
@@ -58,10 +59,11 @@ class WorkflowJobsModel(object):
         'internal': 'internal',
         'key': '_key',
         'id': '_id',
-        'rev': '_rev'
+        'rev': '_rev',
+        'priority': 'priority'
     }
 
-    def __init__(self, name=None, command=None, status=None, cancel_on_blocking_job_failure=True, supports_termination=False, run_id=0, internal=None, key=None, id=None, rev=None, local_vars_configuration=None):  # noqa: E501
+    def __init__(self, name=None, command=None, status=None, cancel_on_blocking_job_failure=True, supports_termination=False, run_id=0, internal=None, key=None, id=None, rev=None, priority=None, local_vars_configuration=None):  # noqa: E501
         """WorkflowJobsModel - a model defined in OpenAPI"""  # noqa: E501
         if local_vars_configuration is None:
             local_vars_configuration = Configuration.get_default_copy()
@@ -77,6 +79,7 @@ class WorkflowJobsModel(object):
         self._key = None
         self._id = None
         self._rev = None
+        self._priority = None
         self.discriminator = None
 
         if name is not None:
@@ -98,6 +101,8 @@ class WorkflowJobsModel(object):
             self.id = id
         if rev is not None:
             self.rev = rev
+        if priority is not None:
+            self.priority = priority
 
     @property
     def name(self):
@@ -328,6 +333,29 @@ class WorkflowJobsModel(object):
         """
 
         self._rev = rev
+
+    @property
+    def priority(self):
+        """Gets the priority of this WorkflowJobsModel.  # noqa: E501
+
+        Hand-out priority: among ready jobs that fit, higher priorities are handed out first; equal priorities in creation order. Absent counts as 0.  # noqa: E501
+
+        :return: The priority of this WorkflowJobsModel.  # noqa: E501
+        :rtype: int
+        """
+        return self._priority
+
+    @priority.setter
+    def priority(self, priority):
+        """Sets the priority of this WorkflowJobsModel.
+
+        Hand-out priority: among ready jobs that fit, higher priorities are handed out first; equal priorities in creation order. Absent counts as 0.  # noqa: E501
+
+        :param priority: The priority of this WorkflowJobsModel.  # noqa: E501
+        :type priority: int
+        """
+
+        self._priority = priority
 
     def to_dict(self, serialize=False):
         """Returns the model properties as a dict"""
