@@ -2,7 +2,7 @@ import TorcCore
 
 /// The original service's collections, graphs and indexes in ArangoDB, so
 /// that a database written by the original is served unchanged and the other
-/// way round (data-model.md section 2).
+/// way round (docs/data-model.md, "Per-workflow collections").
 enum ArangoLayout {
     /// The graph `workflow_graph` over the five global collections.
     static var globalGraph: JSONValue {

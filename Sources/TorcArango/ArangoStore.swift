@@ -7,7 +7,7 @@ import TorcCore
 /// Every body runs in one stream transaction on one of the backend's threads.
 /// Mutating operations of workflow W declare `jobs__W` exclusive, which
 /// serialises them in ArangoDB itself, so several service processes sharing
-/// one database still hand each job out once (concurrency.md 3.1); the
+/// one database still hand each job out once (docs/concurrency.md); the
 /// transaction's snapshot is taken after its locks, so each body sees every
 /// earlier commit. A body that collided with another transaction (write-write
 /// conflict, lock timeout) is run again on fresh data; the engine's bodies

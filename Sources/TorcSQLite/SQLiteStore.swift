@@ -5,7 +5,7 @@ import TorcCore
 /// see snapshots while the single writer works) or a `DatabaseQueue` in memory.
 ///
 /// Every write transaction is `BEGIN IMMEDIATE ... COMMIT` on SQLite's single
-/// writer, which serialises all mutating operations (concurrency.md, option A).
+/// writer, which serialises all mutating operations (docs/concurrency.md, "SQLite (embedded)").
 /// Transaction bodies run on GRDB's own dispatch queues; callers suspend.
 public final class SQLiteStore: DocumentStore {
     let writer: any DatabaseWriter

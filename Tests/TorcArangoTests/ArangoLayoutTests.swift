@@ -4,7 +4,7 @@ import Testing
 import TorcCore
 import TorcTestSupport
 
-/// The original service's layout (data-model.md section 2): a database
+/// The original service's layout (docs/data-model.md, "Per-workflow collections"): a database
 /// written with plain ArangoDB calls, as the Foxx service wrote it, is served
 /// and driven unchanged, and what torc-service writes has the same layout.
 @Suite("ArangoDB: the original layout", .serialized)

@@ -5,7 +5,7 @@ import TorcCore
 import TorcTestSupport
 
 /// Several real torc-service processes sharing one store: the hand-out
-/// guarantees must hold in the store, not in a process (concurrency.md 3.1).
+/// guarantees must hold in the store, not in a process (docs/concurrency.md).
 /// On ArangoDB the processes share a database; on the embedded store they
 /// share a data directory, whose SQLite file serialises their writes.
 @Suite("Several service processes on one store", .serialized)

@@ -2,7 +2,7 @@ import Testing
 import TorcCore
 import TorcEngine
 
-/// RW 0.4: the value formats the engine reads.
+/// docs/job-lifecycle.md, "Value formats": the value formats the engine reads.
 @Suite("Engine value parsing")
 struct ParsingTests {
     @Test("memory strings", arguments: [

@@ -2,7 +2,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// CRUD 1: the six generic operations of each of the 13 document collections.
+/// docs/routes.md, "Generic collection routes": the six generic operations of each of the 13 document collections.
 @Suite("Generic collection routes")
 struct DocumentCollectionTests {
     @Test("POST, GET, list, PUT, DELETE", arguments: SampleDocument.all)

@@ -2,7 +2,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// CRUD 2 and DM 7.2: edges and cascades.
+/// docs/routes.md, "Edge routes" and docs/data-model.md, "Deleting documents": edges and cascades.
 @Suite("Edge routes")
 struct EdgeRouteTests {
     static let names = [

@@ -2,7 +2,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// CRUD 6: job specifications.
+/// docs/routes.md, "Workflows": job specifications.
 @Suite("Job specification routes")
 struct JobSpecificationRouteTests {
     @Test("a job specification creates the job, its edges and user data; GET converts back")
@@ -67,7 +67,7 @@ struct JobSpecificationRouteTests {
     }
 }
 
-/// CRUD 7: the legacy global config routes keep failing as the original did.
+/// docs/routes.md, "Workflows": the legacy global config routes keep failing as the original did.
 @Suite("Legacy workflow_config routes")
 struct LegacyRouteTests {
     @Test func legacy() async throws {

@@ -2,7 +2,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// CRUD 3: relationship and job lookups.
+/// docs/routes.md, "Lookups": relationship and job lookups.
 @Suite("Lookup routes")
 struct LookupRouteTests {
     @Test("files produced by a job: edge order, skip applied, dangling edges omitted")

@@ -2,7 +2,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// CRUD 0.5: the list envelope, skip/limit and the fixed has_more/total_count.
+/// docs/routes.md, "Lists and paging": the list envelope, skip/limit and the fixed has_more/total_count.
 @Suite("Pagination")
 struct PagingTests {
     @Test("pages through more than 1,000 documents with has_more")

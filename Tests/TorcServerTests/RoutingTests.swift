@@ -2,7 +2,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// CRUD 0.1-0.4: route matching, methods and the error format.
+/// docs/routes.md, "Conventions": route matching, methods and the error format.
 @Suite("Routing and errors")
 struct RoutingTests {
     @Test("unknown paths are 404 in the service's error format", arguments: [

@@ -2,7 +2,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// DM 4.1: strict typed bodies, conversions, defaults, and what is refused.
+/// docs/data-model.md, "Request bodies": strict typed bodies, conversions, defaults, and what is refused.
 @Suite("Body validation")
 struct ValidationTests {
     struct Case: Sendable, CustomStringConvertible {

@@ -2,7 +2,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// CRUD 4 and 5: workflows, their config and status, collection names.
+/// docs/routes.md, "Workflows": workflows, their config and status, collection names.
 @Suite("Workflow routes")
 struct WorkflowRouteTests {
     @Test("create, read, list with filters, update, delete")

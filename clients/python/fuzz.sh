@@ -10,7 +10,7 @@
 #
 # Bounded and reproducible: fixed seed, at most $MAX_EXAMPLES (default 20)
 # examples per operation. The four legacy /workflow_config operations are left
-# out: the contract keeps them answering 500 (routes-crud.md 7).
+# out: the contract keeps them answering 500 (docs/routes.md, "Workflows").
 # Installs schemathesis into $VENV (default: a cached
 # venv under ${XDG_CACHE_HOME:-~/.cache}). Send it only to a server on this
 # machine: it creates and deletes data.

@@ -1,6 +1,6 @@
 import TorcCore
 
-/// The six generic operations on the 13 per-workflow document collections (CRUD 1).
+/// The six generic operations on the 13 per-workflow document collections (docs/routes.md, "Generic collection routes").
 extension WorkflowDatabase {
     /// `GET /workflows/{W}/{c}`: a filtered page in creation order.
     public func listDocuments(
@@ -129,7 +129,7 @@ extension WorkflowDatabase {
     }
 }
 
-/// The `_rev`-checked merge every PUT performs (DM 4.4).
+/// The `_rev`-checked merge every PUT performs (docs/data-model.md, "PUT merges").
 enum DocumentUpdate {
     /// Merges `patch` into the stored document `key` if its `_rev` is `rev`.
     /// 404 / 409 carry `Operation: {operation}`.

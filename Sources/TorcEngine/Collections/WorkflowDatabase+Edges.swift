@@ -1,6 +1,6 @@
 import TorcCore
 
-/// The edge routes (CRUD 2). Only the 10 edge names are accepted; any other
+/// The edge routes (docs/routes.md, "Edge routes"). Only the 10 edge names are accepted; any other
 /// `{name}` answers 404 on all five routes.
 extension WorkflowDatabase {
     /// The edge collection base for `{name}`, or 404.

@@ -1,6 +1,6 @@
 import TorcCore
 
-/// Relationship and job lookups (CRUD 3).
+/// Relationship and job lookups (docs/routes.md, "Lookups").
 extension WorkflowDatabase {
     /// The job addressed by a path key or `_id`, or the 404 with `operation`.
     static func requireJob(

@@ -1,6 +1,6 @@
 import TorcCore
 
-/// Memory strings of resource requirements (RW 0.4): digits alone are bytes;
+/// Memory strings of resource requirements (docs/job-lifecycle.md, "Value formats"): digits alone are bytes;
 /// digits, optional spaces and one unit letter `k m g t` (any case) are
 /// KiB/MiB/GiB/TiB. Nothing else is accepted (`"1.5g"`, `"10gb"` are invalid).
 public enum MemorySize {
@@ -30,7 +30,7 @@ public enum MemorySize {
 }
 
 /// ISO-8601 durations (`[-]P[nY][nM][nW][nD][T[nH][nM][nS]]`, fractions with
-/// `.` or `,`), as the engine reads runtimes and time limits (RW 0.4).
+/// `.` or `,`), as the engine reads runtimes and time limits (docs/job-lifecycle.md, "Value formats").
 public enum ISODuration {
     /// The duration in seconds (weeks count 7 days; a leading `-` negates).
     /// Years or months -> 400 `duration={value} contains inexact time periods`.
@@ -132,7 +132,7 @@ extension String {
     }
 }
 
-/// The job statuses (JL 1) and the sets the engine reasons with.
+/// The job statuses (docs/job-lifecycle.md, "Statuses") and the sets the engine reasons with.
 public enum JobStatus: String, CaseIterable, Sendable {
     case uninitialized, blocked, ready
     case submittedPending = "submitted_pending"

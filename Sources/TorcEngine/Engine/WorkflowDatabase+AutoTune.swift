@@ -1,6 +1,6 @@
 import TorcCore
 
-/// The two auto-tune routes (RW 1.7, 1.8): run one job per resource-requirements
+/// The two auto-tune routes (docs/job-lifecycle.md, "Auto-tune"): run one job per resource-requirements
 /// group, then apply its measured usage and re-enable the rest. Each validates
 /// everything before its first write, in one transaction.
 extension WorkflowDatabase {

@@ -1,6 +1,6 @@
 import TorcCore
 
-/// `POST /workflows/initialize_jobs/{K}` (RW 1.3, 4.2-4.4): derives `blocks`
+/// `POST /workflows/initialize_jobs/{K}` (docs/job-lifecycle.md, "Initialization"): derives `blocks`
 /// edges from files, computes every job's scheduling cache and initial status.
 /// One transaction; reads each collection once, writes in bulk, and validates
 /// everything before the first write.

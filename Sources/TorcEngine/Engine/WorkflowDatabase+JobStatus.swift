@@ -1,6 +1,6 @@
 import TorcCore
 
-/// The job engine routes: complete_job and manage_status_change (RW 2).
+/// The job engine routes: complete_job and manage_status_change (docs/job-lifecycle.md, "Completion").
 /// The revision check, the writes and the processing of dependents form one
 /// transaction of the workflow, so concurrent completions neither double-write
 /// a dependent nor lose its wake-up.
@@ -87,7 +87,7 @@ struct JobCompletion: Sendable {
     }
 }
 
-/// Unblocking and cancelling dependents (RW 4.6, 4.9) and completion reversal (4.8).
+/// Unblocking and cancelling dependents (docs/job-lifecycle.md, "Completion") and completion reversal.
 struct CompletionProcessing {
     let writer: any StoreWriter
     let workflow: String

@@ -1,6 +1,6 @@
 import TorcCore
 
-/// `POST /workflows/prepare_jobs_for_submission/{K}` (RW 1.4, 4.5): hands
+/// `POST /workflows/prepare_jobs_for_submission/{K}` (docs/job-lifecycle.md, "Hand-out"): hands
 /// ready jobs that fit the caller's free resources to exactly one caller.
 ///
 /// The canceled check, the candidate query and the `submitted_pending` writes
@@ -53,7 +53,7 @@ extension WorkflowDatabase {
     }
 }
 
-/// The caller's free resources, converted (RW 4.5 step 1).
+/// The caller's free resources, converted (docs/job-lifecycle.md, "Hand-out").
 struct WorkerRequest: Sendable {
     var cpus: Int64
     var memoryBytes: Double
@@ -101,7 +101,7 @@ struct WorkerRequest: Sendable {
     }
 }
 
-/// First-fit packing of candidates into the caller's resources (RW 4.5 steps 2-3).
+/// First-fit packing of candidates into the caller's resources (docs/job-lifecycle.md, "Hand-out").
 /// Candidates come highest `priority` first, in creation order among equal
 /// priorities (jobs without one count as 0, so a workflow without priorities
 /// is handed out in creation order as before).

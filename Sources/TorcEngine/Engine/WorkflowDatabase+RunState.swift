@@ -1,7 +1,7 @@
 import TorcCore
 
 /// Workflow-level state routes: is_complete, ready_job_requirements, cancel,
-/// reset_status (RW 1.1, 1.2, 1.5, 1.6).
+/// reset_status (docs/job-lifecycle.md, "Cancel and reset").
 extension WorkflowDatabase {
     /// `GET /workflows/is_complete/{K}`: complete when no job is outside FINISHED.
     /// Polled by every runner, so it is answered from the status index: first
@@ -154,7 +154,7 @@ enum JobWrites {
 }
 
 /// The resource requirements of many jobs, read with one edge query and one
-/// document read (RW 4.1).
+/// document read (docs/job-lifecycle.md, "Initialization").
 struct RequirementsIndex {
     private var byJob: [String: [String]] = [:]
     private var documents: [String: Document] = [:]

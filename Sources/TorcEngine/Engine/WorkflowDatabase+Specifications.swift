@@ -1,6 +1,6 @@
 import TorcCore
 
-/// The workflow specification routes (RW 3).
+/// The workflow specification routes (docs/routes.md, "Workflows").
 extension WorkflowDatabase {
     /// `POST /workflow_specifications`: the whole workflow, atomically.
     public func createWorkflowSpecification(body: JSONValue?) async throws -> JSONValue {
@@ -32,7 +32,7 @@ extension WorkflowDatabase {
     }
 }
 
-/// The fixed documents of `GET /workflow_specifications/example` and `/template` (RW 3.4, 3.5).
+/// The fixed documents of `GET /workflow_specifications/example` and `/template` (docs/routes.md, "Workflows").
 public enum WorkflowSpecificationSamples {
     /// An example specification.
     public static let example: JSONValue = [

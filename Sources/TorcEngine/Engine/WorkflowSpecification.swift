@@ -1,6 +1,6 @@
 import TorcCore
 
-/// A workflow specification (RW 3.1): the whole workflow described by names.
+/// A workflow specification (docs/routes.md, "Workflows"): the whole workflow described by names.
 /// Parsing validates the format, de-duplicates identical entries and resolves
 /// every name before anything is stored, so a bad specification creates nothing.
 struct WorkflowSpecification {
@@ -164,7 +164,7 @@ struct WorkflowSpecification {
     }
 
     /// Stores everything inside the caller's transaction: the workflow and its
-    /// records, then each collection with one bulk insert (RW 3.2 steps 3-9).
+    /// records, then each collection with one bulk insert (docs/routes.md, "Workflows").
     func store(_ writer: any StoreWriter) throws -> Document {
         let workflowDoc = try WorkflowRecords.create(writer, workflow: workflow, config: config)
         let w = workflowDoc.key

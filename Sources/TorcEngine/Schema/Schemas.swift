@@ -3,12 +3,12 @@ import TorcCore
 /// The schemas of every stored document type (data-model 5.x). Typed
 /// schemas are strict; `events` and `user_data` accept any object.
 public enum Schemas {
-    /// Workflow (DM 5.1).
+    /// Workflow (docs/data-model.md, "Document types").
     public static let workflow = DocumentSchema(
         DocumentSchema.systemFields + [.optional("name", .text), .optional("user", .text), .optional("description", .text)]
     )
 
-    /// `compute_node_resource_stats` of a workflow config, all defaulted (DM 5.2).
+    /// `compute_node_resource_stats` of a workflow config, all defaulted (docs/data-model.md, "Document types").
     public static let computeNodeResourceStats = DocumentSchema([
         .defaulted("cpu", .boolean, false),
         .defaulted("disk", .boolean, false),
@@ -27,7 +27,7 @@ public enum Schemas {
         do { return try computeNodeResourceStats.validate([:], path: []) } catch { preconditionFailure("\(error)") }
     }()
 
-    /// Workflow config (DM 5.2).
+    /// Workflow config (docs/data-model.md, "Document types").
     public static let workflowConfig = DocumentSchema(
         DocumentSchema.systemFields + [
             .defaulted("compute_node_resource_stats", .object(computeNodeResourceStats), .object(defaultComputeNodeResourceStats))
@@ -40,18 +40,18 @@ public enum Schemas {
         .defaulted("job_keys", .array(.text), []),
     ])
 
-    /// Workflow status (DM 5.3).
+    /// Workflow status (docs/data-model.md, "Document types").
     public static let workflowStatus = DocumentSchema(
         DocumentSchema.systemFields + [
             .required("run_id", .integer),
             .required("is_canceled", .boolean),
             .required("auto_tune_status", .object(autoTuneStatus)),
-            // Server-maintained; a status read and sent back carries it: accepted and ignored (DM 4.5).
+            // Server-maintained; a status read and sent back carries it: accepted and ignored (docs/data-model.md, "PUT merges").
             .optional("scheduled_compute_node_ids", .any),
         ]
     )
 
-    /// The scheduling cache of a job (DM 5.4).
+    /// The scheduling cache of a job (docs/data-model.md, "Document types").
     public static let jobInternal = DocumentSchema([
         .defaulted("memory_bytes", .integer, 0),
         .defaulted("num_cpus", .integer, 0),
@@ -65,7 +65,7 @@ public enum Schemas {
         do { return try jobInternal.validate([:], path: []) } catch { preconditionFailure("\(error)") }
     }()
 
-    /// Job (DM 5.4). `internal` has no default here: POST fills it, PUT keeps the stored one.
+    /// Job (docs/data-model.md, "Document types"). `internal` has no default here: POST fills it, PUT keeps the stored one.
     public static let job = DocumentSchema(
         DocumentSchema.systemFields + [
             .optional("name", .text),
@@ -80,12 +80,12 @@ public enum Schemas {
         ]
     )
 
-    /// File (DM 5.5).
+    /// File (docs/data-model.md, "Document types").
     public static let file = DocumentSchema(
         DocumentSchema.systemFields + [.optional("name", .text), .required("path", .text), .optional("st_mtime", .number)]
     )
 
-    /// Resource requirements (DM 5.6).
+    /// Resource requirements (docs/data-model.md, "Document types").
     public static let resourceRequirements = DocumentSchema(
         DocumentSchema.systemFields + [
             .optional("name", .text),
@@ -97,7 +97,7 @@ public enum Schemas {
         ]
     )
 
-    /// Result (DM 5.7).
+    /// Result (docs/data-model.md, "Document types").
     public static let result = DocumentSchema(
         DocumentSchema.systemFields + [
             .required("job_key", .text),
@@ -111,7 +111,7 @@ public enum Schemas {
     )
 
     /// Worker resources: compute node `resources` and the body of
-    /// `prepare_jobs_for_submission` (DM 5.9).
+    /// `prepare_jobs_for_submission` (docs/data-model.md, "Document types").
     public static let workerResources = DocumentSchema([
         .required("num_cpus", .integer),
         .required("memory_gb", .number),
@@ -121,7 +121,7 @@ public enum Schemas {
         .optional("scheduler_config_id", .text),
     ])
 
-    /// Compute node (DM 5.9).
+    /// Compute node (docs/data-model.md, "Document types").
     public static let computeNode = DocumentSchema(
         DocumentSchema.systemFields + [
             .required("hostname", .text),
@@ -133,7 +133,7 @@ public enum Schemas {
         ]
     )
 
-    /// One entry of compute node stats (DM 5.10).
+    /// One entry of compute node stats (docs/data-model.md, "Document types").
     public static let computeNodeStat = DocumentSchema([
         .required("resource_type", .text),
         .required("average", .anyObject),
@@ -143,7 +143,7 @@ public enum Schemas {
         .optional("job_key", .text),
     ])
 
-    /// Compute node stats (DM 5.10).
+    /// Compute node stats (docs/data-model.md, "Document types").
     public static let computeNodeStats = DocumentSchema(
         DocumentSchema.systemFields + [
             .required("hostname", .text),
@@ -152,7 +152,7 @@ public enum Schemas {
         ]
     )
 
-    /// Job process stats (DM 5.11).
+    /// Job process stats (docs/data-model.md, "Document types").
     public static let jobProcessStats = DocumentSchema(
         DocumentSchema.systemFields + [
             .required("job_key", .text),
@@ -166,17 +166,17 @@ public enum Schemas {
         ]
     )
 
-    /// AWS scheduler (DM 5.12).
+    /// AWS scheduler (docs/data-model.md, "Document types").
     public static let awsScheduler = DocumentSchema(DocumentSchema.systemFields + [.optional("name", .text)])
 
-    /// Local scheduler (DM 5.13).
+    /// Local scheduler (docs/data-model.md, "Document types").
     public static let localScheduler = DocumentSchema(
         DocumentSchema.systemFields + [
             .defaulted("name", .text, "default"), .optional("memory", .text), .optional("num_cpus", .integer),
         ]
     )
 
-    /// Slurm scheduler (DM 5.14).
+    /// Slurm scheduler (docs/data-model.md, "Document types").
     public static let slurmScheduler = DocumentSchema(
         DocumentSchema.systemFields + [
             .optional("name", .text),
@@ -191,17 +191,17 @@ public enum Schemas {
         ]
     )
 
-    /// Scheduled compute node (DM 5.15).
+    /// Scheduled compute node (docs/data-model.md, "Document types").
     public static let scheduledComputeNode = DocumentSchema(
         DocumentSchema.systemFields + [
             .optional("scheduler_id", .text), .required("scheduler_config_id", .text), .required("status", .text),
         ]
     )
 
-    /// Free-form documents: events and user data (DM 5.8, 5.16).
+    /// Free-form documents: events and user data (docs/data-model.md, "Document types").
     public static let freeForm = DocumentSchema([], allowsUnknown: true)
 
-    /// Edge documents (DM 5.17).
+    /// Edge documents (docs/data-model.md, "Document types").
     public static let edge = DocumentSchema(
         DocumentSchema.systemFields + [.required("_from", .text), .required("_to", .text)]
     )
@@ -225,7 +225,7 @@ public enum Schemas {
         }
     }
 
-    /// The filter query parameters of each generic list route, with their types (CRUD 1).
+    /// The filter query parameters of each generic list route, with their types (docs/routes.md, "Generic collection routes").
     public static func listFilters(for collection: WorkflowCollection) -> [(String, FilterType)] {
         switch collection {
         case .awsSchedulers: return [("_key", .string), ("name", .string)]

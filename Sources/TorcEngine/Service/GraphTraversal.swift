@@ -10,7 +10,7 @@ public enum GraphTraversal {
     }
 
     /// Resolves handles to documents, preserving order and repetitions and
-    /// skipping handles whose document does not exist (DM 7.4).
+    /// skipping handles whose document does not exist (docs/data-model.md, "References between documents").
     public static func resolve(_ reader: any StoreReader, _ handles: [String]) throws -> [Document] {
         var keysByCollection: [CollectionName: [String]] = [:]
         for handle in handles {

@@ -1,6 +1,6 @@
 import TorcCore
 
-/// A job's resource requirements (RW 4.1).
+/// A job's resource requirements (docs/job-lifecycle.md, "Initialization").
 public enum ResourceRequirementsLookup {
     /// What a job without a `requires` edge needs; never stored.
     public static let defaults: JSONObject = [
@@ -18,7 +18,7 @@ public enum ResourceRequirementsLookup {
     }
 }
 
-/// Picking the latest result of a job (CRUD 3.8, RW 4.7).
+/// Picking the latest result of a job (docs/routes.md, "Lookups"; docs/job-lifecycle.md, "Latest result").
 public enum LatestResult {
     /// The result with the latest `completion_time`; the last created one wins
     /// ties, and when any time cannot be parsed, creation order decides alone.

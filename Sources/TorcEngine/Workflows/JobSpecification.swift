@@ -1,6 +1,6 @@
 import TorcCore
 
-/// The name-based description of a job (DM 5.18), in both directions.
+/// The name-based description of a job (docs/data-model.md, "Document types"), in both directions.
 public enum JobSpecification {
     /// The schema of a job specification body.
     public static let schema = DocumentSchema([
@@ -33,7 +33,7 @@ public enum JobSpecification {
         return job
     }
 
-    /// The specification form of jobs (CRUD 6.2), computed for many jobs with
+    /// The specification form of jobs (docs/routes.md, "Workflows"), computed for many jobs with
     /// one edge query per edge collection and bulk document reads.
     public static func view(_ reader: any StoreReader, workflow: String, jobs: [Document]) throws -> [JSONObject] {
         guard !jobs.isEmpty else { return [] }

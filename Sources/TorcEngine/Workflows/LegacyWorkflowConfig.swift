@@ -1,6 +1,6 @@
 import TorcCore
 
-/// The legacy `/workflow_config` routes (CRUD 7): left over from a
+/// The legacy `/workflow_config` routes (docs/routes.md, "Workflows"): left over from a
 /// single-workflow design, they validate their bodies and then fail with 500,
 /// exactly as the original did. Per-workflow config lives at `/workflows/config/{K}`.
 public enum LegacyWorkflowConfig {

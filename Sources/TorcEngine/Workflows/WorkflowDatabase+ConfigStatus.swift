@@ -1,6 +1,6 @@
 import TorcCore
 
-/// Workflow config and status documents (CRUD 5.1-5.4).
+/// Workflow config and status documents (docs/routes.md, "Workflows").
 extension WorkflowDatabase {
     /// `GET /workflows/config/{K}`.
     public func getWorkflowConfig(key: String) async throws -> JSONValue {

@@ -1,6 +1,6 @@
 import TorcCore
 
-/// Job specification routes (CRUD 6).
+/// Job specification routes (docs/routes.md, "Workflows").
 extension WorkflowDatabase {
     /// `POST /workflows/{W}/job_specifications`: the job, its edges and user
     /// data, with every name reference checked before anything is written.

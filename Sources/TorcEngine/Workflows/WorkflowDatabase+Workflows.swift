@@ -1,6 +1,6 @@
 import TorcCore
 
-/// Workflow CRUD (CRUD 4).
+/// Workflow CRUD (docs/routes.md, "Workflows").
 extension WorkflowDatabase {
     /// `GET /workflows`: filtered by `name`, `user`, `description`.
     public func listWorkflows(query: QueryParameters) async throws -> JSONValue {

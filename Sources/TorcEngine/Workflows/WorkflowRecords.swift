@@ -1,7 +1,7 @@
 import TorcCore
 
 /// Creating and removing a workflow with everything that belongs to it
-/// (DM 7.1, 7.3), inside the caller's transaction so it is all or nothing.
+/// (docs/data-model.md, "Creating a workflow"; docs/data-model.md, "Deleting documents"), inside the caller's transaction so it is all or nothing.
 public enum WorkflowRecords {
     /// The status document of a new (or reset) workflow.
     public static let initialStatus: JSONObject = [
@@ -14,7 +14,7 @@ public enum WorkflowRecords {
         WorkflowCollection.allCases.map { CollectionName($0, workflow: workflowKey) }
     }
 
-    /// Refuses a client-supplied workflow key that could not name collections (DM 2.3).
+    /// Refuses a client-supplied workflow key that could not name collections (docs/data-model.md, "Workflow keys").
     public static func validateKey(_ key: String?) throws(ServiceError) {
         guard let key else { return }
         guard DocumentKey.isValid(key) else {

@@ -1,7 +1,7 @@
 import HTTPTypes
 import TorcEngine
 
-/// Relationship lookups, job user data and job specifications (CRUD 3, 6).
+/// Relationship lookups, job user data and job specifications (docs/routes.md, "Lookups"; docs/routes.md, "Workflows").
 enum LookupRoutes {
     static var all: [Route] {
         [

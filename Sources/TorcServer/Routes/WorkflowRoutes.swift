@@ -2,7 +2,7 @@ import HTTPTypes
 import TorcEngine
 
 /// Workflow CRUD, config, status, collection names and the legacy
-/// `/workflow_config` routes (CRUD 4, 5, 7).
+/// `/workflow_config` routes (docs/routes.md, "Workflows").
 enum WorkflowRoutes {
     static var all: [Route] {
         [

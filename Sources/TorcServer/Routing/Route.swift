@@ -38,7 +38,7 @@ public struct RouteRequest: Sendable {
 
 /// Whether and how a route reads its request body.
 public enum BodyKind: Sendable {
-    /// Not read at all: any body (even invalid JSON) is ignored (RW 0.1).
+    /// Not read at all: any body (even invalid JSON) is ignored (docs/routes.md, "Processing order").
     case ignored
     /// Parsed as JSON when present; invalid JSON is a 400.
     case json

@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// RW 1.3, 4.2-4.4: initialize_jobs.
+/// docs/job-lifecycle.md, "Initialization": initialize_jobs.
 @Suite("Job initialisation")
 struct InitializationTests {
     @Test("statuses follow the upstream closure; done jobs stay done only below done jobs")

@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// RW 2, 4.6-4.9: complete_job, manage_status_change, unblocking and cancelling.
+/// docs/job-lifecycle.md, "Completion": complete_job, manage_status_change, unblocking and cancelling.
 @Suite("Job completion and status changes")
 struct JobCompletionTests {
     static func result(_ job: JSONValue, code: Int64 = 0, status: String = "done", time: String = "2023-04-13 10:00:00") -> JSONValue {

@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// RW 1.4, 4.5: prepare_jobs_for_submission.
+/// docs/job-lifecycle.md, "Hand-out": prepare_jobs_for_submission.
 @Suite("Job hand-out")
 struct JobHandOutTests {
     /// A workflow of independent jobs with the given (cpus, memory) needs, initialised.

@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// Whole workflows driven by simulated job runners (JL 6, concurrency.md 6).
+/// Whole workflows driven by simulated job runners (docs/job-lifecycle.md, "Transitions"; docs/concurrency.md).
 @Suite("Workflow runs")
 struct WorkflowRunTests {
     static func chain(_ n: Int) -> JSONValue {
@@ -162,7 +162,7 @@ struct WorkflowRunTests {
             _ = try await runner.drain()
             #expect(try await api.statuses(w) == ["preprocess": "done", "work1": "done", "work2": "done", "postprocess": "canceled"])
 
-            // Restart (JL 6.5): run_id += 1; jobs that are not done go back to uninitialized with
+            // Restart (docs/job-lifecycle.md, "Transitions"): run_id += 1; jobs that are not done go back to uninitialized with
             // plain PUTs; initialize_jobs. The failed-but-done work2 is not re-run, and postprocess
             // is ready because all its blockers are done.
             var status = try await api.get("/workflows/status/\(w)").json.objectValue!

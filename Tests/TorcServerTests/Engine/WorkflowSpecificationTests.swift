@@ -3,7 +3,7 @@ import HTTPTypes
 import Testing
 import TorcCore
 
-/// RW 3: workflow specifications.
+/// docs/routes.md, "Workflows": workflow specifications.
 @Suite("Workflow specifications")
 struct WorkflowSpecificationTests {
     @Test("the users' example files are accepted as they are", arguments: [
