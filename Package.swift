@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "TorcCore",
             dependencies: [
-                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections")
             ],
             swiftSettings: swiftSettings
         ),

@@ -27,6 +27,9 @@ wait_for_port() {
 server=
 arango=
 
+echo "== Swift formatting (scripts/format.sh, .swift-format)"
+scripts/format.sh --check
+
 echo "== generated files are up to date"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

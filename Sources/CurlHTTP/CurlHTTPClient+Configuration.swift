@@ -117,7 +117,9 @@ extension CurlHTTPClient.Configuration {
         public var maxBackoff: Duration
 
         /// Creates a policy; the default makes three attempts 50 ms and 100 ms apart.
-        public init(maxAttempts: Int = 3, initialBackoff: Duration = .milliseconds(50), maxBackoff: Duration = .seconds(1)) {
+        public init(
+            maxAttempts: Int = 3, initialBackoff: Duration = .milliseconds(50), maxBackoff: Duration = .seconds(1)
+        ) {
             self.maxAttempts = maxAttempts
             self.initialBackoff = initialBackoff
             self.maxBackoff = maxBackoff

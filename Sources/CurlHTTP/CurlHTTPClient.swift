@@ -146,12 +146,14 @@ extension CurlHTTPClient {
                 return nil
             }
             let delay = retry.backoff(afterAttempt: attempt)
-            logger.debug("retrying after connection failure", metadata: [
-                "method": "\(request.method)",
-                "attempt": "\(attempt)",
-                "delay": "\(delay)",
-                "error": "\(failure.error)",
-            ])
+            logger.debug(
+                "retrying after connection failure",
+                metadata: [
+                    "method": "\(request.method)",
+                    "attempt": "\(attempt)",
+                    "delay": "\(delay)",
+                    "error": "\(failure.error)",
+                ])
             return delay
         }
 

@@ -82,7 +82,8 @@ final class EasyHandle: @unchecked Sendable {
     }
 
     /// Runs one blocking transfer on the calling thread (never a cooperative one).
-    func perform(_ request: HTTPRequest, settings: TransferSettings, cancellation: CancellationFlag?) -> TransferOutcome {
+    func perform(_ request: HTTPRequest, settings: TransferSettings, cancellation: CancellationFlag?) -> TransferOutcome
+    {
         curl_easy_reset(handle)
         errorBuffer[0] = 0
         let secrets = settings.auth.secrets + Self.urlPassword(request.url)
@@ -104,8 +105,10 @@ final class EasyHandle: @unchecked Sendable {
         var lines: [String] = []
         for (name, value) in request.headers {
             guard !name.isEmpty, name.allSatisfy(Self.isTokenCharacter),
-                  !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
-                return fail(.invalidURL("header field '\(name.filter(Self.isTokenCharacter))' has an invalid name or value"))
+                !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
+            else {
+                return fail(
+                    .invalidURL("header field '\(name.filter(Self.isTokenCharacter))' has an invalid name or value"))
             }
             // "Name;" is libcurl's syntax for a header with an empty value.
             lines.append(value.isEmpty ? "\(name);" : "\(name): \(value)")
@@ -139,8 +142,12 @@ final class EasyHandle: @unchecked Sendable {
                 check(ccurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
                 check(ccurl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1))
                 check(ccurl_easy_setopt_long(handle, CURLOPT_MAXCONNECTS, 1))
-                check(ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout)))
-                check(ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout ?? settings.totalTimeout)))
+                check(
+                    ccurl_easy_setopt_long(
+                        handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout)))
+                check(
+                    ccurl_easy_setopt_long(
+                        handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout ?? settings.totalTimeout)))
                 check(ccurl_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1))
                 check(ccurl_easy_setopt_long(handle, CURLOPT_TCP_KEEPIDLE, 60))
                 check(ccurl_easy_setopt_long(handle, CURLOPT_TCP_KEEPINTVL, 15))
@@ -148,43 +155,46 @@ final class EasyHandle: @unchecked Sendable {
                 check(ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
 
                 // Response collection.
-                check(ccurl_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, userData in
-                    let length = size * count
-                    guard let userData else { return 0 }
-                    let state = Unmanaged<TransferState>.fromOpaque(userData).takeUnretainedValue()
-                    state.receivedResponseBytes = true
-                    if let data, length > 0 {
-                        state.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
-                    }
-                    return length
-                })
+                check(
+                    ccurl_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, userData in
+                        let length = size * count
+                        guard let userData else { return 0 }
+                        let state = Unmanaged<TransferState>.fromOpaque(userData).takeUnretainedValue()
+                        state.receivedResponseBytes = true
+                        if let data, length > 0 {
+                            state.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+                        }
+                        return length
+                    })
                 check(ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, stateAddress))
-                check(ccurl_easy_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, userData in
-                    let length = size * count
-                    guard let userData else { return 0 }
-                    let state = Unmanaged<TransferState>.fromOpaque(userData).takeUnretainedValue()
-                    state.receivedResponseBytes = true
-                    guard let data, length > 0 else { return length }
-                    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-                        .trimmingCharacters(in: .whitespacesAndNewlines)
-                    if line.hasPrefix("HTTP/") {
-                        // A new status line (e.g. after `100 Continue`): keep only the final response's fields.
-                        state.headers = HTTPHeaders()
-                    } else if let colon = line.firstIndex(of: ":") {
-                        let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-                        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-                        state.headers.add(name: name, value: value)
-                    }
-                    return length
-                })
+                check(
+                    ccurl_easy_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, userData in
+                        let length = size * count
+                        guard let userData else { return 0 }
+                        let state = Unmanaged<TransferState>.fromOpaque(userData).takeUnretainedValue()
+                        state.receivedResponseBytes = true
+                        guard let data, length > 0 else { return length }
+                        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+                            .trimmingCharacters(in: .whitespacesAndNewlines)
+                        if line.hasPrefix("HTTP/") {
+                            // A new status line (e.g. after `100 Continue`): keep only the final response's fields.
+                            state.headers = HTTPHeaders()
+                        } else if let colon = line.firstIndex(of: ":") {
+                            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+                            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                            state.headers.add(name: name, value: value)
+                        }
+                        return length
+                    })
                 check(ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, stateAddress))
                 if cancellation != nil {
                     check(ccurl_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0))
-                    check(ccurl_easy_setopt_xferinfo_callback(handle, CURLOPT_XFERINFOFUNCTION) { userData, _, _, _, _ in
-                        guard let userData else { return 0 }
-                        let state = Unmanaged<TransferState>.fromOpaque(userData).takeUnretainedValue()
-                        return state.cancellation?.isCancelled == true ? 1 : 0
-                    })
+                    check(
+                        ccurl_easy_setopt_xferinfo_callback(handle, CURLOPT_XFERINFOFUNCTION) { userData, _, _, _, _ in
+                            guard let userData else { return 0 }
+                            let state = Unmanaged<TransferState>.fromOpaque(userData).takeUnretainedValue()
+                            return state.cancellation?.isCancelled == true ? 1 : 0
+                        })
                     check(ccurl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, stateAddress))
                 }
 
@@ -212,7 +222,8 @@ final class EasyHandle: @unchecked Sendable {
                 if request.method == .head {
                     check(ccurl_easy_setopt_long(handle, CURLOPT_NOBODY, 1))
                 } else if sendsBody {
-                    let bodyPointer = bodyBuffer.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
+                    let bodyPointer =
+                        bodyBuffer.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
                         ?? UnsafeMutableRawPointer(emptyBody)
                     check(ccurl_easy_setopt_long(handle, CURLOPT_POST, 1))
                     check(ccurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyBuffer.count)))
@@ -226,8 +237,12 @@ final class EasyHandle: @unchecked Sendable {
                 check(ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
 
                 guard setupResult == CURLE_OK else {
-                    return fail(.other(code: Int(setupResult.rawValue),
-                                       message: "could not configure the transfer: \(String(cString: curl_easy_strerror(setupResult)))"))
+                    return fail(
+                        .other(
+                            code: Int(setupResult.rawValue),
+                            message:
+                                "could not configure the transfer: \(String(cString: curl_easy_strerror(setupResult)))")
+                    )
                 }
 
                 let result = curl_easy_perform(handle)
@@ -239,9 +254,12 @@ final class EasyHandle: @unchecked Sendable {
                 if result == CURLE_ABORTED_BY_CALLBACK, cancellation?.isCancelled == true {
                     return .cancelled
                 }
-                let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(result))
-                return .failure(Self.classify(result, message: Self.redact(detail, secrets: secrets),
-                                              receivedResponseBytes: state.receivedResponseBytes))
+                let detail =
+                    errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(result))
+                return .failure(
+                    Self.classify(
+                        result, message: Self.redact(detail, secrets: secrets),
+                        receivedResponseBytes: state.receivedResponseBytes))
             }
         }
     }
@@ -253,20 +271,23 @@ final class EasyHandle: @unchecked Sendable {
             return TransferFailure(error: .connectionFailed(message), connectionLostBeforeResponse: true)
         case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR:
             if receivedResponseBytes {
-                return TransferFailure(error: .other(code: Int(code.rawValue), message: message), connectionLostBeforeResponse: false)
+                return TransferFailure(
+                    error: .other(code: Int(code.rawValue), message: message), connectionLostBeforeResponse: false)
             }
             return TransferFailure(error: .connectionFailed(message), connectionLostBeforeResponse: true)
         case CURLE_OPERATION_TIMEDOUT:
             return TransferFailure(error: .timedOut(message), connectionLostBeforeResponse: false)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
-             CURLE_USE_SSL_FAILED, CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR,
-             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT:
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
+            CURLE_SSL_ENGINE_INITFAILED,
+            CURLE_USE_SSL_FAILED, CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR,
+            CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT:
             return TransferFailure(error: .tls(message), connectionLostBeforeResponse: false)
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return TransferFailure(error: .invalidURL(message), connectionLostBeforeResponse: false)
         default:
-            return TransferFailure(error: .other(code: Int(code.rawValue), message: message), connectionLostBeforeResponse: false)
+            return TransferFailure(
+                error: .other(code: Int(code.rawValue), message: message), connectionLostBeforeResponse: false)
         }
     }
 
@@ -296,7 +317,8 @@ final class EasyHandle: @unchecked Sendable {
     private static func isTokenCharacter(_ character: Character) -> Bool {
         guard let ascii = character.asciiValue else { return false }
         switch ascii {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
             return "!#$%&'*+-.^_`|~".utf8.contains(ascii)

@@ -74,9 +74,11 @@ final class EasyHandlePool: @unchecked Sendable {
             }
         } onCancel: {
             let continuation: CheckedContinuation<EasyHandle, any Error>? = lock.withLock {
-                guard let index = waiters.firstIndex(where: {
-                    if case .task(let waiterID, _) = $0 { waiterID == id } else { false }
-                }) else { return nil }
+                guard
+                    let index = waiters.firstIndex(where: {
+                        if case .task(let waiterID, _) = $0 { waiterID == id } else { false }
+                    })
+                else { return nil }
                 guard case .task(_, let continuation) = waiters.remove(at: index) else { return nil }
                 return continuation
             }

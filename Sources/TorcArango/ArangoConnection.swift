@@ -103,9 +103,11 @@ final class ArangoConnection: Sendable {
     /// never by the document or collection it addresses.
     private func observe(_ method: HTTPMethod, _ path: String, status: Int, since start: ContinuousClock.Instant) {
         guard let observer = configuration.observer else { return }
-        let api = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).prefix(2).joined(separator: "/")
+        let api = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).prefix(2).joined(
+            separator: "/")
         let elapsed = (ContinuousClock.now - start) / .seconds(1)
-        observer.remoteRequest(backend: "arangodb", call: "\(method.rawValue) /\(api)", status: status, seconds: elapsed)
+        observer.remoteRequest(
+            backend: "arangodb", call: "\(method.rawValue) /\(api)", status: status, seconds: elapsed)
     }
 
     private static func decode(_ response: HTTPResponse, endpoint: Int) throws(StoreError) -> ArangoResponse {

@@ -10,8 +10,9 @@ enum ArangoErrorMapping {
 
     /// The store error for an error answer; `collection` and `key` name what the request was about.
     static func storeError(_ response: ArangoResponse, collection: String = "", key: String = "") -> StoreError {
-        storeError(errorNum: response.errorNum, message: response.errorMessage, status: response.status,
-                   collection: collection, key: key)
+        storeError(
+            errorNum: response.errorNum, message: response.errorMessage, status: response.status,
+            collection: collection, key: key)
     }
 
     /// The store error for one error number (also used for the items of batch answers).

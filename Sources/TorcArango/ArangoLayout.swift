@@ -34,9 +34,10 @@ enum ArangoLayout {
     }
 
     /// The collections `workflow_graph__{W}` creates itself (all but the two plain ones).
-    static let graphMembers: Set<WorkflowCollection> = Set(WorkflowCollection.allCases.filter {
-        $0 != .events && $0 != .scheduledComputeNodes
-    })
+    static let graphMembers: Set<WorkflowCollection> = Set(
+        WorkflowCollection.allCases.filter {
+            $0 != .events && $0 != .scheduledComputeNodes
+        })
 
     /// Persistent indexes for the lookups the routes make beyond the primary
     /// and edge indexes: hand-out and completion select jobs by status, and

@@ -30,7 +30,8 @@ extension ArangoStore {
             let response = try connection.request(
                 .post, database: database, "/_api/cursor", body: ["query": .string(aql), "bindVars": .object(bind)])
             guard response.isSuccess else {
-                if response.errorNum == 1569, let range = response.errorMessage.range(of: ArangoBatchQuery.staleMarker) {
+                if response.errorNum == 1569, let range = response.errorMessage.range(of: ArangoBatchQuery.staleMarker)
+                {
                     throw WriteBatchStale(id: String(response.errorMessage[range.upperBound...]).trimmingPrefixSpaces)
                 }
                 // Another writer got there first (write-write conflict, lock
@@ -47,7 +48,8 @@ extension ArangoStore {
                 var stored: [(key: String, rev: String)] = []
                 for pair in written.arrayValue ?? [] {
                     let fields = pair.arrayValue ?? []
-                    stored.append((key: fields.first?.stringValue ?? "", rev: fields.dropFirst().first?.stringValue ?? ""))
+                    stored.append(
+                        (key: fields.first?.stringValue ?? "", rev: fields.dropFirst().first?.stringValue ?? ""))
                 }
                 outcome.append(stored)
             }
@@ -94,7 +96,8 @@ enum ArangoBatchQuery {
                 bind["@c\(index)"] = .string(collection.rawValue)
                 let attribute = end == .from ? "_from" : "_to"
                 // One equality lookup in the edge index per handle (an `IN` list may be scanned).
-                text += "LET \(s) = (FOR h IN \(handles(source, index, batch.steps, &bind)) "
+                text +=
+                    "LET \(s) = (FOR h IN \(handles(source, index, batch.steps, &bind)) "
                     + "FOR e IN @@c\(index) FILTER e.\(attribute) == h RETURN e) "
             case .find(let query):
                 let (select, limited) = ArangoAQL.select(query, bind: &bind, suffix: "\(index)")
@@ -184,9 +187,11 @@ enum ArangoBatchQuery {
     /// at a time, and each validates against the previous one's commit.
     static func write(_ batch: WriteBatch) -> (String, JSONObject) {
         var bind: JSONObject = [
-            "expect": .array(batch.expectations.map { ["id": .string($0.id), "rev": $0.rev.map(JSONValue.string) ?? .null] })
+            "expect": .array(
+                batch.expectations.map { ["id": .string($0.id), "rev": $0.rev.map(JSONValue.string) ?? .null] })
         ]
-        var text = "LET stale = (FOR x IN @expect LET d = DOCUMENT(x.id) "
+        var text =
+            "LET stale = (FOR x IN @expect LET d = DOCUMENT(x.id) "
             + "FILTER (d == null ? null : d._rev) != x.rev LIMIT 1 RETURN x.id) "
             + "LET ok = LENGTH(stale) == 0 || FAIL(CONCAT(\"\(staleMarker) \", stale[0])) "
             + "LET m = {} "
@@ -198,26 +203,31 @@ enum ArangoBatchQuery {
             switch operation {
             case .insert(_, let items):
                 bind["b\(index)"] = .array(items.map { .object($0.body) })
-                bind["p\(index)"] = .array(items.map { item in
-                    item.placeholderKey.map { .string(DocumentKey.id($0, in: collection)) }
-                        ?? .string("\u{1}\(index)-\(item.body["_key"]?.stringValue ?? "")")
-                })
+                bind["p\(index)"] = .array(
+                    items.map { item in
+                        item.placeholderKey.map { .string(DocumentKey.id($0, in: collection)) }
+                            ?? .string("\u{1}\(index)-\(item.body["_key"]?.stringValue ?? "")")
+                    })
                 let isEdge = items.contains { $0.body["_from"] != nil }
-                let body = isEdge
+                let body =
+                    isEdge
                     ? "MERGE(UNSET(b, \"_rev\"), { _from: HAS(\(map), b._from) ? \(map)[b._from] : b._from, "
                         + "_to: HAS(\(map), b._to) ? \(map)[b._to] : b._to })"
                     : "UNSET(b, \"_rev\")"
-                text += "LET w\(index) = (FOR b IN @b\(index) FILTER ok INSERT \(body) INTO @@c\(index)\(exclusive) "
+                text +=
+                    "LET w\(index) = (FOR b IN @b\(index) FILTER ok INSERT \(body) INTO @@c\(index)\(exclusive) "
                     + "RETURN [NEW._key, NEW._rev, NEW._id]) "
                 text += "LET m\(index) = MERGE(\(map), ZIP(@p\(index), w\(index)[*][2])) "
                 map = "m\(index)"
             case .replace(_, let items):
-                bind["b\(index)"] = .array(items.map { item in
-                    var body = item.body
-                    body["_key"] = .string(item.key)
-                    return .object(body)
-                })
-                text += "LET w\(index) = (FOR b IN @b\(index) FILTER ok REPLACE UNSET(b, \"_rev\", \"_id\") "
+                bind["b\(index)"] = .array(
+                    items.map { item in
+                        var body = item.body
+                        body["_key"] = .string(item.key)
+                        return .object(body)
+                    })
+                text +=
+                    "LET w\(index) = (FOR b IN @b\(index) FILTER ok REPLACE UNSET(b, \"_rev\", \"_id\") "
                     + "IN @@c\(index)\(exclusive) RETURN [NEW._key, NEW._rev]) "
             }
         }

@@ -28,17 +28,21 @@ public struct ArangoStoreProvider: StoreProvider {
                 response = try connection.request(.get, database: "_system", "/_api/version")
             } catch {
                 throw ArangoConfigurationError(
-                    "cannot reach ArangoDB at \(connection.configuration.endpoints.joined(separator: ", ")): \(error.databaseMessage)")
+                    "cannot reach ArangoDB at \(connection.configuration.endpoints.joined(separator: ", ")): \(error.databaseMessage)"
+                )
             }
             if response.status == 401 {
                 throw ArangoConfigurationError(
                     "ArangoDB refused the credentials of user '\(connection.configuration.user ?? "")'")
             }
             if response.status == 403 {
-                throw ArangoConfigurationError("the ArangoDB user '\(connection.configuration.user ?? "")' may not use the _system database")
+                throw ArangoConfigurationError(
+                    "the ArangoDB user '\(connection.configuration.user ?? "")' may not use the _system database")
             }
             guard response.isSuccess, let version = response.body["version"]?.stringValue else {
-                throw ArangoConfigurationError("the server at \(connection.configuration.endpoints[response.endpoint]) does not answer like ArangoDB (HTTP \(response.status))")
+                throw ArangoConfigurationError(
+                    "the server at \(connection.configuration.endpoints[response.endpoint]) does not answer like ArangoDB (HTTP \(response.status))"
+                )
             }
             return version
         }
@@ -68,7 +72,8 @@ public struct ArangoStoreProvider: StoreProvider {
 actor ArangoDatabaseRegistry {
     private var stores: [String: Task<ArangoStore, any Error>] = [:]
 
-    func store(_ name: String, prepare: @escaping @Sendable () async throws -> ArangoStore) async throws -> ArangoStore {
+    func store(_ name: String, prepare: @escaping @Sendable () async throws -> ArangoStore) async throws -> ArangoStore
+    {
         if let task = stores[name] {
             do {
                 return try await task.value
@@ -109,7 +114,8 @@ enum ArangoDatabaseSetup {
         let graph = try connection.request(.get, database: database, "/_api/gharial/\(GlobalCollection.graphName)")
         if graph.status == 404 {
             // Creates the five global collections unless they exist (a database of the original).
-            let created = try connection.request(.post, database: database, "/_api/gharial", body: ArangoLayout.globalGraph)
+            let created = try connection.request(
+                .post, database: database, "/_api/gharial", body: ArangoLayout.globalGraph)
             if !created.isSuccess && created.errorNum != 1925 {
                 throw ArangoErrorMapping.storeError(created, collection: GlobalCollection.graphName)
             }

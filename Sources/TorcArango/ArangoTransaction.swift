@@ -166,7 +166,9 @@ final class ArangoTransaction: StoreWriter {
 
     /// A document as read from ArangoDB, with `_key`, `_id`, `_rev` first like the other backends.
     private func document(from value: JSONValue) throws(StoreError) -> Document {
-        guard case .object(let stored) = value else { throw .failure("ArangoDB returned a document that is not an object") }
+        guard case .object(let stored) = value else {
+            throw .failure("ArangoDB returned a document that is not an object")
+        }
         return Document(Self.ordered(stored))
     }
 
@@ -248,7 +250,8 @@ final class ArangoTransaction: StoreWriter {
         if filters.isEmpty {
             aql = "RETURN LENGTH(@@c)"
         } else {
-            aql = "FOR d IN @@c" + ArangoAQL.filter(filters, variable: "d", bind: &bind)
+            aql =
+                "FOR d IN @@c" + ArangoAQL.filter(filters, variable: "d", bind: &bind)
                 + " COLLECT WITH COUNT INTO n RETURN n"
         }
         let answer = try query(aql, bind, on: collection)
@@ -324,7 +327,7 @@ final class ArangoTransaction: StoreWriter {
                 .post, database: database, "/_api/gharial", body: ArangoLayout.workflowGraph(workflow))
             if response.isSuccess {
                 createdGraphs.append(WorkflowCollection.graphName(workflow: workflow))
-            } else if response.errorNum != 1925 {  // graph already exists
+            } else if response.errorNum != 1925 { // graph already exists
                 throw fail(response, CollectionName(WorkflowCollection.graphName(workflow: workflow)))
             }
             let nowExisting = try existingCollections()
@@ -334,11 +337,13 @@ final class ArangoTransaction: StoreWriter {
             missing.removeAll { nowExisting.contains($0.rawValue) }
         }
         for collection in missing {
-            let body: JSONValue = ["name": .string(collection.rawValue), "type": .int(Int64(ArangoLayout.type(of: collection)))]
+            let body: JSONValue = [
+                "name": .string(collection.rawValue), "type": .int(Int64(ArangoLayout.type(of: collection))),
+            ]
             let response = try connection.request(.post, database: database, "/_api/collection", body: body)
             if response.isSuccess {
                 created.insert(collection)
-            } else if response.errorNum != 1207 {  // created concurrently by somebody else
+            } else if response.errorNum != 1207 { // created concurrently by somebody else
                 throw fail(response, collection)
             }
         }
@@ -480,15 +485,17 @@ final class ArangoTransaction: StoreWriter {
 
     func removeEdges(touching handles: [String], in edgeCollections: [CollectionName]) throws(StoreError) {
         guard !handles.isEmpty else { return }
-        try removeEdges(in: edgeCollections, condition: "e._from IN @h OR e._to IN @h",
-                        bind: ["h": .array(handles.map { .string($0) })])
+        try removeEdges(
+            in: edgeCollections, condition: "e._from IN @h OR e._to IN @h",
+            bind: ["h": .array(handles.map { .string($0) })])
     }
 
     func removeEdges(touchingCollection collection: CollectionName, in edgeCollections: [CollectionName])
         throws(StoreError)
     {
-        try removeEdges(in: edgeCollections, condition: "STARTS_WITH(e._from, @p) OR STARTS_WITH(e._to, @p)",
-                        bind: ["p": .string(collection.rawValue + "/")])
+        try removeEdges(
+            in: edgeCollections, condition: "STARTS_WITH(e._from, @p) OR STARTS_WITH(e._to, @p)",
+            bind: ["p": .string(collection.rawValue + "/")])
     }
 
     /// One query per group of edge collections (those in the transaction,
@@ -497,7 +504,8 @@ final class ArangoTransaction: StoreWriter {
         throws(StoreError)
     {
         let live = edgeCollections.filter { !dropped.contains($0) }
-        for group in [live.filter { !created.contains($0) }, live.filter { created.contains($0) }] where !group.isEmpty {
+        for group in [live.filter { !created.contains($0) }, live.filter { created.contains($0) }] where !group.isEmpty
+        {
             var parameters = bind
             var aql = ""
             for (index, collection) in group.enumerated() {

@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Gives the free heap memory of bulk requests back to the operating system,
@@ -114,16 +114,16 @@ enum ResidentMemory {
     /// Bytes resident now, from `/proc/self/statm`; `nil` where there is none.
     static func bytes() -> Int? {
         #if os(Linux)
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
-        return pages * pageSize
+            guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+            let fields = text.split(separator: " ")
+            guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+            return pages * pageSize
         #else
-        return nil
+            return nil
         #endif
     }
 
     #if os(Linux)
-    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
     #endif
 }

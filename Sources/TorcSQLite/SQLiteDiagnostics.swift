@@ -17,9 +17,10 @@ public enum SQLiteDiagnostics {
                 // The hand-out: ready jobs in priority order, straight from the index.
                 (
                     "SELECT seq, body FROM documents WHERE cid = ?\(status) ORDER BY "
-                        + SQLiteOrdering.clause(DocumentQuery(
-                            CollectionName("jobs__1"), filters: [.equal("status", "ready")],
-                            order: .descending(["priority"]))) + " LIMIT 10",
+                        + SQLiteOrdering.clause(
+                            DocumentQuery(
+                                CollectionName("jobs__1"), filters: [.equal("status", "ready")],
+                                order: .descending(["priority"]))) + " LIMIT 10",
                     [1] + statusArguments
                 ),
                 ("SELECT seq, body FROM documents WHERE cid = ?\(oneOf) ORDER BY seq", [1] + oneOfArguments),
@@ -33,7 +34,8 @@ public enum SQLiteDiagnostics {
                 ),
             ]
             return try queries.map { sql, arguments in
-                let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments))
+                let rows = try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments))
                 return (sql, rows.map { $0["detail"] as String? ?? "" }.joined(separator: "\n"))
             }
         }

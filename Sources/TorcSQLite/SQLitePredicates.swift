@@ -38,7 +38,8 @@ enum SQLitePredicates {
                 throw StoreError.failure("comparison with a non-number")
             }
             let op = predicate.op == .lessOrEqual ? "<=" : ">="
-            let bound: any DatabaseValueConvertible = predicate.value.intValue.map { $0 as any DatabaseValueConvertible } ?? number
+            let bound: any DatabaseValueConvertible =
+                predicate.value.intValue.map { $0 as any DatabaseValueConvertible } ?? number
             return ("(\(type) IN ('integer', 'real') AND \(extract) \(op) ?)", [bound])
         case .oneOf, .noneOf:
             let values = predicate.value.arrayValue ?? []
@@ -71,7 +72,9 @@ enum SQLitePredicates {
 
     /// String comparisons on an indexed attribute column (which holds the
     /// attribute exactly when it is a string, NULL otherwise); `nil` for others.
-    static func columnCondition(_ column: String, _ predicate: FieldPredicate) -> (String, [any DatabaseValueConvertible])? {
+    static func columnCondition(_ column: String, _ predicate: FieldPredicate) -> (
+        String, [any DatabaseValueConvertible]
+    )? {
         switch predicate.op {
         case .equal:
             guard let string = predicate.value.stringValue else { return nil }

@@ -55,7 +55,8 @@ final class SQLiteTransaction: StoreWriter {
 
     /// The JSON text of `storedBody(...)`, written without building it.
     func storedBytes(_ body: JSONObject, key: String, id: String, rev: String) -> [UInt8] {
-        JSONWriter.objectBytes(leading: [("_key", key), ("_id", id), ("_rev", rev)], body, excluding: Document.systemAttributes)
+        JSONWriter.objectBytes(
+            leading: [("_key", key), ("_id", id), ("_rev", rev)], body, excluding: Document.systemAttributes)
     }
 
     /// A stored body: `_key`, `_id`, `_rev` first, then the attributes.
@@ -121,7 +122,8 @@ final class SQLiteTransaction: StoreWriter {
         try run {
             let entry = try require(query.collection)
             let (whereSQL, arguments) = try SQLitePredicates.clause(query.filters)
-            var sql = "SELECT seq, body FROM documents WHERE cid = ?\(whereSQL) ORDER BY \(SQLiteOrdering.clause(query))"
+            var sql =
+                "SELECT seq, body FROM documents WHERE cid = ?\(whereSQL) ORDER BY \(SQLiteOrdering.clause(query))"
             var args: [any DatabaseValueConvertible] = [entry.id] + arguments
             if let limit = query.limit {
                 sql += " LIMIT ? OFFSET ?"
@@ -170,7 +172,8 @@ final class SQLiteTransaction: StoreWriter {
     func edgeHandles(in collection: CollectionName) throws(StoreError) -> [EdgeHandles] {
         try run {
             let entry = try require(collection)
-            let statement = try db.cachedStatement(sql: "SELECT from_id, to_id FROM documents WHERE cid = ? ORDER BY seq")
+            let statement = try db.cachedStatement(
+                sql: "SELECT from_id, to_id FROM documents WHERE cid = ? ORDER BY seq")
             let rows = try Row.fetchCursor(statement, arguments: [entry.id])
             var result: [EdgeHandles] = []
             while let row = try rows.next() {
@@ -198,7 +201,7 @@ final class SQLiteTransaction: StoreWriter {
                 "SELECT seq, body FROM documents WHERE cid = ? AND \(column) IN (\(placeholders(chunk.count)))",
                 [entry.id] + chunk)
         }
-        rows.sort { $0.0 < $1.0 }  // index order is by handle; creation order is by seq
+        rows.sort { $0.0 < $1.0 } // index order is by handle; creation order is by seq
         return rows.map(\.1)
     }
 
@@ -210,7 +213,8 @@ final class SQLiteTransaction: StoreWriter {
 
     func createCollections(_ collections: [CollectionName]) throws(StoreError) {
         try run {
-            let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO collections (name, is_edge) VALUES (?, ?)")
+            let statement = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO collections (name, is_edge) VALUES (?, ?)")
             for collection in collections {
                 guard CollectionName.isValid(collection.rawValue) else {
                     throw StoreError.failure("illegal collection name \(collection.rawValue)")
@@ -225,9 +229,11 @@ final class SQLiteTransaction: StoreWriter {
             let ids = try collections.compactMap { try lookup($0)?.id }
             guard !ids.isEmpty else { return }
             try db.execute(
-                sql: "DELETE FROM documents WHERE cid IN (\(placeholders(ids.count)))", arguments: StatementArguments(ids))
+                sql: "DELETE FROM documents WHERE cid IN (\(placeholders(ids.count)))",
+                arguments: StatementArguments(ids))
             try db.execute(
-                sql: "DELETE FROM collections WHERE id IN (\(placeholders(ids.count)))", arguments: StatementArguments(ids))
+                sql: "DELETE FROM collections WHERE id IN (\(placeholders(ids.count)))",
+                arguments: StatementArguments(ids))
             for collection in collections {
                 found[collection] = nil
                 dropped.insert(collection)
@@ -293,7 +299,9 @@ final class SQLiteTransaction: StoreWriter {
                 throw StoreError.duplicateKey(collection: collection.rawValue, key: existing.key)
             }
             let statement = try SQLiteRawStatement(
-                db, "INSERT INTO documents (cid, key, rev, body, from_id, to_id, status, name, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                db,
+                "INSERT INTO documents (cid, key, rev, body, from_id, to_id, status, name, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
             for (body, givenKey) in zip(bodies, keys) {
                 var key = givenKey
                 if key.isEmpty {
@@ -319,11 +327,13 @@ final class SQLiteTransaction: StoreWriter {
         }
     }
 
-    func replace(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) -> [Document] {
+    func replace(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) -> [Document]
+    {
         var documents: [Document] = []
         documents.reserveCapacity(replacements.count)
         try replaceRows(replacements, in: collection) { replacement, rev in
-            let document = Document(storedBody(replacement.body, key: replacement.key, collection: collection, rev: rev))
+            let document = Document(
+                storedBody(replacement.body, key: replacement.key, collection: collection, rev: rev))
             documents.append(document)
             return JSONWriter.bytes(document.json)
         }
@@ -378,7 +388,9 @@ final class SQLiteTransaction: StoreWriter {
                     statement.bind(9, replacement.key)
                     if let expected = replacement.expectedRev { statement.bind(10, expected) }
                     try statement.execute(binding: serialized(replacement, rev), at: 2)
-                    if db.changesCount == 0 { throw try missingOrConflict(replacement, entry: entry, collection: collection) }
+                    if db.changesCount == 0 {
+                        throw try missingOrConflict(replacement, entry: entry, collection: collection)
+                    }
                 }
                 if several { try db.cachedStatement(sql: "RELEASE torc_replace").execute() }
             } catch {
@@ -442,7 +454,9 @@ final class SQLiteTransaction: StoreWriter {
         }
     }
 
-    func removeEdges(touchingCollection collection: CollectionName, in edgeCollections: [CollectionName]) throws(StoreError) {
+    func removeEdges(touchingCollection collection: CollectionName, in edgeCollections: [CollectionName])
+        throws(StoreError)
+    {
         try run {
             // Handles of the collection sort between "name/" and "name0" ('0' follows '/').
             let low = collection.rawValue + "/"

@@ -68,9 +68,11 @@ public struct ArangoSettings: Sendable, Equatable, CustomStringConvertible {
     /// Checks the values, with a message naming the wrong one.
     public func validate() throws(ConfigurationError) {
         guard !endpoints.isEmpty else {
-            throw ConfigurationError("--store arangodb needs --arango-url (or TORC_ARANGO_URL), e.g. http://127.0.0.1:8530")
+            throw ConfigurationError(
+                "--store arangodb needs --arango-url (or TORC_ARANGO_URL), e.g. http://127.0.0.1:8530")
         }
-        for endpoint in endpoints where !(endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://")) || endpoint.contains(" ") {
+        for endpoint in endpoints
+        where !(endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://")) || endpoint.contains(" ") {
             throw ConfigurationError("ArangoDB endpoint '\(endpoint)' is not an http:// or https:// URL")
         }
         guard (1...3600).contains(timeoutSeconds) else {

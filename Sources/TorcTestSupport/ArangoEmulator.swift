@@ -25,7 +25,9 @@ public final class ArangoEmulator: @unchecked Sendable {
         if let path = ProcessInfo.processInfo.environment["TORC_ARANGO_EMULATOR"] { return path }
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/arangodb-emulator/arangodb_emulator.py").path
+        return packageRoot.deletingLastPathComponent().appendingPathComponent(
+            "shared/arangodb-emulator/arangodb_emulator.py"
+        ).path
     }
 
     /// The server every test of a process shares: `TORC_TEST_ARANGO_URL`, or one emulator started on first use.
@@ -55,10 +57,13 @@ public final class ArangoEmulator: @unchecked Sendable {
     }
 
     /// Starts an emulator; `port` 0 picks a free one, `dataDirectory` makes it persistent.
-    public static func start(port: Int = 0, dataDirectory: String? = nil, extraArguments: [String] = []) throws -> ArangoEmulator {
+    public static func start(port: Int = 0, dataDirectory: String? = nil, extraArguments: [String] = []) throws
+        -> ArangoEmulator
+    {
         let script = Self.script
         guard FileManager.default.fileExists(atPath: script) else {
-            throw EmulatorError("the ArangoDB emulator is not at \(script) (set TORC_ARANGO_EMULATOR or TORC_TEST_ARANGO_URL)")
+            throw EmulatorError(
+                "the ArangoDB emulator is not at \(script) (set TORC_ARANGO_EMULATOR or TORC_TEST_ARANGO_URL)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -67,7 +72,8 @@ public final class ArangoEmulator: @unchecked Sendable {
         // The shell runs the emulator and kills it (as a crash would) on SIGTERM
         // or once this process is gone.
         let owner = ProcessInfo.processInfo.processIdentifier
-        let watchdog = #"python3 "$@" </dev/null & pid=$!; trap 'kill -9 $pid; exit 0' TERM; "#
+        let watchdog =
+            #"python3 "$@" </dev/null & pid=$!; trap 'kill -9 $pid; exit 0' TERM; "#
             + #"while kill -0 \#(owner) 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 0.3; done; kill -9 $pid 2>/dev/null"#
         process.arguments = ["-c", watchdog, "sh"] + arguments + extraArguments
         let output = Pipe()

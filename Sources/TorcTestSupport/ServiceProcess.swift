@@ -23,9 +23,11 @@ public final class ServiceProcess: @unchecked Sendable {
         self.port = try port ?? Self.freePort()
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("torc-service-\(UUID())").path
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--port", "\(self.port)"] + arguments.map {
-            $0.replacingOccurrences(of: "{dataDirectory}", with: dataDirectory)
-        }
+        process.arguments =
+            ["--port", "\(self.port)"]
+            + arguments.map {
+                $0.replacingOccurrences(of: "{dataDirectory}", with: dataDirectory)
+            }
         if let log {
             FileManager.default.createFile(atPath: log, contents: nil)
             process.standardError = FileHandle(forWritingAtPath: log)
@@ -88,7 +90,9 @@ public final class ServiceProcess: @unchecked Sendable {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw ServiceProcessError("cannot find a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -103,7 +107,9 @@ public final class ServiceProcess: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 }

@@ -9,22 +9,27 @@ extension StoreConformance {
     static let batches: [StoreConformanceCheck] = [
         StoreConformanceCheck("a read batch answers chained steps as the primitives do") { store in
             let w = try await Scratch.workflow(store)
-            let made = try await insert(store, w, [
-                ["command": "a", "status": "done"], ["command": "b", "status": "blocked"],
-                ["command": "c", "status": "blocked"], ["command": "d", "status": "ready"],
-            ], into: jobs(w))
-            _ = try await insert(store, w, [
-                ["_from": .string(made[0].id), "_to": .string(made[1].id)],
-                ["_from": .string(made[0].id), "_to": .string(made[2].id)],
-                ["_from": .string(made[3].id), "_to": .string(made[2].id)],
-            ], into: blocks(w))
+            let made = try await insert(
+                store, w,
+                [
+                    ["command": "a", "status": "done"], ["command": "b", "status": "blocked"],
+                    ["command": "c", "status": "blocked"], ["command": "d", "status": "ready"],
+                ], into: jobs(w))
+            _ = try await insert(
+                store, w,
+                [
+                    ["_from": .string(made[0].id), "_to": .string(made[1].id)],
+                    ["_from": .string(made[0].id), "_to": .string(made[2].id)],
+                    ["_from": .string(made[3].id), "_to": .string(made[2].id)],
+                ], into: blocks(w))
             var batch = ReadBatch()
             let first = batch.add(.documents(.literal([made[0].id, "jobs__\(w)/missing"])))
             let out = batch.add(.edges(blocks(w), .from, .ids(of: first)))
             let dependents = batch.add(.documents(.ends(of: out, .to)))
             let into = batch.add(.edges(blocks(w), .to, .ids(of: dependents)))
             batch.add(.documents(.ends(of: into, .from)))
-            let blockedQuery = DocumentQuery(jobs(w), filters: [.equal("status", "blocked")], limit: 1, countTotal: true)
+            let blockedQuery = DocumentQuery(
+                jobs(w), filters: [.equal("status", "blocked")], limit: 1, countTotal: true)
             let found = batch.add(.find(blockedQuery))
             batch.add(.edges(blocks(w), .to, .ids(of: found)))
             batch.add(.count(jobs(w), []))
@@ -47,7 +52,8 @@ extension StoreConformance {
             if case .count(let n) = answers[7] { try Expect.equal(n, 4, "count") }
             if case .count(let n) = answers[8] { try Expect.equal(n, 1, "filtered count") }
         },
-        StoreConformanceCheck("a write batch inserts, links new documents by placeholder and replaces, atomically") { store in
+        StoreConformanceCheck("a write batch inserts, links new documents by placeholder and replaces, atomically") {
+            store in
             let w = try await Scratch.workflow(store)
             let job = try await insert(store, w, [["command": "a", "status": "running"]], into: jobs(w))[0]
             let results = CollectionName(.results, workflow: w)
@@ -57,9 +63,16 @@ extension StoreConformance {
                 expectations: [.init(id: job.id, rev: job.rev)],
                 operations: [
                     .insert(results, [(placeholderKey: placeholder, body: ["return_code": 0] as JSONObject)]),
-                    .insert(returned, [(placeholderKey: nil, body: [
-                        "_from": .string(job.id), "_to": .string(DocumentKey.id(placeholder, in: results)),
-                    ] as JSONObject)]),
+                    .insert(
+                        returned,
+                        [
+                            (
+                                placeholderKey: nil,
+                                body: [
+                                    "_from": .string(job.id), "_to": .string(DocumentKey.id(placeholder, in: results)),
+                                ] as JSONObject
+                            )
+                        ]),
                     .replace(jobs(w), [(key: job.key, body: ["command": "a", "status": "done"] as JSONObject)]),
                 ])
             let outcome = try await store.apply(batch, scope: .workflow(w))
@@ -80,14 +93,14 @@ extension StoreConformance {
                 _ = try writer.replace([DocumentReplacement(key: made[1].key, body: ["command": "b2"])], in: jobs(w))
             }
             for expectation in [
-                WriteBatch.Expectation(id: made[1].id, rev: made[1].rev),  // changed since
-                WriteBatch.Expectation(id: "jobs__\(w)/never", rev: "_x"),  // gone
-                WriteBatch.Expectation(id: made[0].id, rev: nil),  // exists after all
+                WriteBatch.Expectation(id: made[1].id, rev: made[1].rev), // changed since
+                WriteBatch.Expectation(id: "jobs__\(w)/never", rev: "_x"), // gone
+                WriteBatch.Expectation(id: made[0].id, rev: nil), // exists after all
             ] {
                 let batch = WriteBatch(
                     expectations: [.init(id: made[0].id, rev: made[0].rev), expectation],
                     operations: [
-                        .insert(jobs(w), [(placeholderKey: "pending-x-1", body: ["command": "new"] as JSONObject)]),
+                        .insert(jobs(w), [(placeholderKey: "pending-x-1", body: ["command": "new"] as JSONObject)])
                     ])
                 do {
                     _ = try await store.apply(batch, scope: .workflow(w))
@@ -97,19 +110,24 @@ extension StoreConformance {
             let count = try await store.read { try $0.count(in: jobs(w), where: []) }
             try Expect.equal(count, 2, "nothing inserted")
         },
-        StoreConformanceCheck("fan-in: two last blockers completed from one snapshot wake the join exactly once") { store in
+        StoreConformanceCheck("fan-in: two last blockers completed from one snapshot wake the join exactly once") {
+            store in
             // Both completions read the same snapshot (the write skew a
             // snapshot-isolated store allows); the second write batch must be
             // rejected, and its rerun must see the first completion.
             let w = try await Scratch.workflow(store)
-            let made = try await insert(store, w, [
-                ["command": "a", "status": "running"], ["command": "b", "status": "running"],
-                ["command": "join", "status": "blocked"],
-            ], into: jobs(w))
-            _ = try await insert(store, w, [
-                ["_from": .string(made[0].id), "_to": .string(made[2].id)],
-                ["_from": .string(made[1].id), "_to": .string(made[2].id)],
-            ], into: blocks(w))
+            let made = try await insert(
+                store, w,
+                [
+                    ["command": "a", "status": "running"], ["command": "b", "status": "running"],
+                    ["command": "join", "status": "blocked"],
+                ], into: jobs(w))
+            _ = try await insert(
+                store, w,
+                [
+                    ["_from": .string(made[0].id), "_to": .string(made[2].id)],
+                    ["_from": .string(made[1].id), "_to": .string(made[2].id)],
+                ], into: blocks(w))
             let batch = FanIn.batch(w, made)
             let snapshot = try await store.read(batch: batch)
             let first = SnapshotSession(batch: batch, answers: snapshot)
@@ -128,11 +146,15 @@ extension StoreConformance {
             try Expect.equal(join?["status"], "ready", "the join is ready")
             try Expect.equal(join?["wakeups"], 1, "written once")
         },
-        StoreConformanceCheck("a write batch computed before another writer's change is rejected (cancel, reset, user data)") { store in
+        StoreConformanceCheck(
+            "a write batch computed before another writer's change is rejected (cancel, reset, user data)"
+        ) { store in
             let w = try await Scratch.workflow(store)
-            let made = try await insert(store, w, [
-                ["command": "status", "is_canceled": false], ["command": "job", "status": "ready"],
-            ], into: jobs(w))
+            let made = try await insert(
+                store, w,
+                [
+                    ["command": "status", "is_canceled": false], ["command": "job", "status": "ready"],
+                ], into: jobs(w))
             var reads = ReadBatch()
             reads.add(.documents(.literal([made[0].id, made[1].id])))
             let batch = reads
@@ -144,7 +166,8 @@ extension StoreConformance {
                 if flags?["is_canceled"] == .bool(true) || job["status"] != "ready" { return "refused" }
                 var changed = job.body
                 changed["status"] = "submitted_pending"
-                _ = try writer.replace([DocumentReplacement(key: job.key, body: changed, expectedRev: job.rev)], in: jobs(w))
+                _ = try writer.replace(
+                    [DocumentReplacement(key: job.key, body: changed, expectedRev: job.rev)], in: jobs(w))
                 _ = try writer.insert([["note": "handed out"]], into: userData)
                 return "handed out"
             }
@@ -154,7 +177,8 @@ extension StoreConformance {
             // ...while a cancel committed in between.
             try await store.write(.workflow(w)) { writer in
                 _ = try writer.replace(
-                    [DocumentReplacement(key: made[0].key, body: ["command": "status", "is_canceled": true])], in: jobs(w))
+                    [DocumentReplacement(key: made[0].key, body: ["command": "status", "is_canceled": true])],
+                    in: jobs(w))
             }
             do {
                 _ = try await store.apply(session.writeBatch, scope: .workflow(w))
@@ -170,7 +194,8 @@ extension StoreConformance {
         },
         StoreConformanceCheck("a batched call that reads beyond its batch runs in a transaction instead") { store in
             let w = try await Scratch.workflow(store)
-            let made = try await insert(store, w, [["command": "a", "n": 1], ["command": "b", "n": 2]], into: jobs(w))
+            let made = try await insert(
+                store, w, [["command": "a", "n": 1], ["command": "b", "n": 2]], into: jobs(w))
             var reads = ReadBatch()
             reads.add(.documents(.literal([made[0].id])))
             let batch = reads
@@ -224,7 +249,8 @@ enum FanIn {
             var woken = dependent.body
             woken["status"] = "ready"
             woken["wakeups"] = .int((dependent["wakeups"]?.intValue ?? 0) + 1)
-            _ = try writer.replace([DocumentReplacement(key: dependent.key, body: woken, expectedRev: dependent.rev)], in: jobs)
+            _ = try writer.replace(
+                [DocumentReplacement(key: dependent.key, body: woken, expectedRev: dependent.rev)], in: jobs)
         }
         return done.json
     }

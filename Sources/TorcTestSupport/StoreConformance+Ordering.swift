@@ -27,7 +27,9 @@ extension StoreConformance {
                 try await keys(DocumentQuery(c, filters: ready, skip: 2, limit: 3, order: order)),
                 Array(expected[2..<5]), "skip and limit after ordering")
             let unfiltered = try await keys(DocumentQuery(c, order: order))
-            try Expect.equal(unfiltered.first, try await store.read { try $0.find(DocumentQuery(c)) }.documents.last?.key, "without a status filter too")
+            try Expect.equal(
+                unfiltered.first, try await store.read { try $0.find(DocumentQuery(c)) }.documents.last?.key,
+                "without a status filter too")
             try Expect.equal(Array(unfiltered.dropFirst()), expected, "rest of the unfiltered order")
             // Re-ranking: the lowest job gets the highest priority.
             let lowest = docs[2]
@@ -35,7 +37,9 @@ extension StoreConformance {
             raised["priority"] = 50
             let replacement = DocumentReplacement(key: lowest.key, body: raised, expectedRev: lowest.rev)
             _ = try await store.write(.workflow(w)) { try $0.replace([replacement], in: c) }
-            try Expect.equal(try await keys(DocumentQuery(c, filters: ready, limit: 1, order: order)), [lowest.key], "replace re-ranks")
+            try Expect.equal(
+                try await keys(DocumentQuery(c, filters: ready, limit: 1, order: order)), [lowest.key],
+                "replace re-ranks")
             try Expect.equal(
                 try await keys(DocumentQuery(c, filters: ready)), docs.map(\.key), "without an order: creation order")
         }

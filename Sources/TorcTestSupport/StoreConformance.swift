@@ -30,7 +30,9 @@ public enum Expect {
         }
     }
 
-    public static func isTrue(_ condition: Bool, _ what: String, file: StaticString = #fileID, line: UInt = #line) throws {
+    public static func isTrue(_ condition: Bool, _ what: String, file: StaticString = #fileID, line: UInt = #line)
+        throws
+    {
         guard condition else { throw ConformanceFailure(what, file: file, line: line) }
     }
 
@@ -42,7 +44,9 @@ public enum Expect {
         do {
             try await body()
         } catch let error as StoreError {
-            guard expected(error) else { throw ConformanceFailure("\(what): unexpected \(error)", file: file, line: line) }
+            guard expected(error) else {
+                throw ConformanceFailure("\(what): unexpected \(error)", file: file, line: line)
+            }
             return
         }
         throw ConformanceFailure("\(what): no error", file: file, line: line)
@@ -52,7 +56,9 @@ public enum Expect {
 /// Fresh per-check collection names, so checks are independent on a shared store.
 public enum Scratch {
     /// A new workflow-style key.
-    public static func workflowKey() -> String { "c\(UInt32.random(in: 0...UInt32.max))x\(UInt16.random(in: 0...UInt16.max))" }
+    public static func workflowKey() -> String {
+        "c\(UInt32.random(in: 0...UInt32.max))x\(UInt16.random(in: 0...UInt16.max))"
+    }
 
     /// Creates the 23 collections of a fresh workflow key and returns the key.
     public static func workflow(_ store: any DocumentStore) async throws -> String {

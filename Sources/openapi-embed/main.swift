@@ -69,7 +69,9 @@ func string(_ text: String, into out: inout String) {
 }
 
 enum EmbedError: Error, CustomStringConvertible {
-    case usage, scalar(String), key, alias, delimiter
+    case usage
+    case scalar(String)
+    case key, alias, delimiter
 
     var description: String {
         switch self {

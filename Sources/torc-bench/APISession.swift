@@ -22,10 +22,13 @@ struct APISession: Sendable {
     func call(_ method: CurlHTTP.HTTPMethod, _ path: String, body: [UInt8]? = nil) async throws -> (JSONValue, Double) {
         let start = ContinuousClock.now
         let response = try await client.execute(
-            HTTPRequest(method: method, url: base + path, headers: ["Content-Type": "application/json"], body: body ?? []))
+            HTTPRequest(
+                method: method, url: base + path, headers: ["Content-Type": "application/json"], body: body ?? []))
         let elapsed = (ContinuousClock.now - start).seconds
         guard (200..<300).contains(response.status) else {
-            throw BenchError("\(method.rawValue) \(path) -> \(response.status): \(String(decoding: response.body.prefix(500), as: UTF8.self))")
+            throw BenchError(
+                "\(method.rawValue) \(path) -> \(response.status): \(String(decoding: response.body.prefix(500), as: UTF8.self))"
+            )
         }
         return (try JSONParser.parse(response.body), elapsed)
     }

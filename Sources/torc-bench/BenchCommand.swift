@@ -14,10 +14,16 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "torc-bench",
         abstract: "Benchmark a torc-service: create, initialize, drain, user data, ceiling.")
 
-    @Option(help: "Base URL of a running service, e.g. http://127.0.0.1:8529/_db/bench/torc-service. Without it, a release torc-service is started on the embedded store.")
+    @Option(
+        help:
+            "Base URL of a running service, e.g. http://127.0.0.1:8529/_db/bench/torc-service. Without it, a release torc-service is started on the embedded store."
+    )
     var url: String?
 
-    @Option(help: "ArangoDB server URL. Without --url, the started torc-service uses it (--store arangodb); the arango_requests scenario reads its request statistics.")
+    @Option(
+        help:
+            "ArangoDB server URL. Without --url, the started torc-service uses it (--store arangodb); the arango_requests scenario reads its request statistics."
+    )
     var arangoUrl: String?
 
     @Option(help: "The torc-service binary to start (default: next to torc-bench).")
@@ -32,7 +38,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Workflow shapes for the drain scenario: independent, fan-in.")
     var shapes: String = "independent,fan-in"
 
-    @Option(help: "Scenarios to run, comma-separated: ceiling, create, initialize, drain, user_data, arango_requests (needs --arango-url). Create always runs when a later scenario needs a workflow; ratios to the ceiling need the ceiling.")
+    @Option(
+        help:
+            "Scenarios to run, comma-separated: ceiling, create, initialize, drain, user_data, arango_requests (needs --arango-url). Create always runs when a later scenario needs a workflow; ratios to the ceiling need the ceiling."
+    )
     var scenarios: String = "ceiling,create,initialize,drain,user_data"
 
     @Option(help: "Clients of the user-data and ceiling scenarios.")
@@ -41,7 +50,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Requests per client in the user-data and ceiling scenarios.")
     var requestsPerClient: Int = 250
 
-    @Option(help: "Jobs a drain runner fetches (limit) and completes per complete_jobs call; 1 uses complete_job per job.")
+    @Option(
+        help: "Jobs a drain runner fetches (limit) and completes per complete_jobs call; 1 uses complete_job per job.")
     var batch: Int = 1
 
     @Option(help: "Long-poll seconds for the drain runners' hand-out calls (0: sleep and poll as before).")
@@ -71,7 +81,9 @@ struct BenchCommand: AsyncParsableCommand {
         ]
         if let unknown = selected.subtracting(known).first { throw ValidationError("unknown scenario \(unknown)") }
         let shapeList = try shapes.split(separator: ",").map { text in
-            guard let shape = WorkflowGenerator.Shape(rawValue: String(text)) else { throw ValidationError("unknown shape \(text)") }
+            guard let shape = WorkflowGenerator.Shape(rawValue: String(text)) else {
+                throw ValidationError("unknown shape \(text)")
+            }
             return shape
         }
         var server: ServiceProcess?
@@ -79,10 +91,12 @@ struct BenchCommand: AsyncParsableCommand {
         if let url {
             base = url
         } else {
-            let binary = serverBinary
+            let binary =
+                serverBinary
                 ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
                 .appendingPathComponent("torc-service").path
-            let store = arangoUrl.map { ["--store", "arangodb", "--arango-url", $0] } ?? ["--store", "sqlite:{dataDirectory}"]
+            let store =
+                arangoUrl.map { ["--store", "arangodb", "--arango-url", $0] } ?? ["--store", "sqlite:{dataDirectory}"]
             server = try ServiceProcess(binary: binary, arguments: store + ["--log-level", "warning"])
             base = "http://127.0.0.1:\(server!.port)/_db/bench/torc-service"
         }
@@ -99,7 +113,10 @@ struct BenchCommand: AsyncParsableCommand {
         var results: [ScenarioResult] = []
         func record(_ result: ScenarioResult) {
             results.append(result)
-            FileHandle.standardError.write(Data("\(result.scenario) \(JSONWriter.string(.object(result.parameters))) \(JSONWriter.string(.object(result.figures)))\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "\(result.scenario) \(JSONWriter.string(.object(result.parameters))) \(JSONWriter.string(.object(result.figures)))\n"
+                        .utf8))
         }
 
         // The ceiling first, on a small workflow, so every throughput can be related to it.
@@ -139,13 +156,15 @@ struct BenchCommand: AsyncParsableCommand {
                     }
                     if wanted("drain") {
                         var drain = try await scenarios.drain(
-                            workflow, jobs: size, workers: workerCount, shape: shape, batch: batch, waitSeconds: waitSeconds)
+                            workflow, jobs: size, workers: workerCount, shape: shape, batch: batch,
+                            waitSeconds: waitSeconds)
                         drain.figures["calls_ratio_to_ceiling"] = ratio(drain.figures["calls_per_second"])
                         drain.figures["jobs_ratio_to_ceiling"] = ratio(drain.figures["jobs_per_second"])
                         record(drain)
                     }
                     if first && shape == shapeList.first && wanted("user_data") {
-                        var userData = try await scenarios.userData(workflow, clients: clients, requestsPerClient: requestsPerClient)
+                        var userData = try await scenarios.userData(
+                            workflow, clients: clients, requestsPerClient: requestsPerClient)
                         userData.parameters["jobs"] = .int(Int64(size))
                         userData.figures["ratio_to_ceiling"] = ratio(userData.figures["requests_per_second"])
                         record(userData)
@@ -154,9 +173,11 @@ struct BenchCommand: AsyncParsableCommand {
                     if first && wanted("delete") {
                         var figures: JSONObject = ["seconds": .double(deleteSeconds)]
                         figures.merge(scenarios.memoryFigures()) { $1 }
-                        record(ScenarioResult(
-                            scenario: "delete", parameters: ["jobs": .int(Int64(size)), "shape": .string(shape.rawValue)],
-                            figures: figures))
+                        record(
+                            ScenarioResult(
+                                scenario: "delete",
+                                parameters: ["jobs": .int(Int64(size)), "shape": .string(shape.rawValue)],
+                                figures: figures))
                     }
                 }
             }
@@ -166,7 +187,8 @@ struct BenchCommand: AsyncParsableCommand {
             record(try await scenarios.longPoll(waiters: waiters, releases: releases))
         }
 
-        let report = BenchReport(results: results, machine: MachineInfo.current(), command: CommandLine.arguments.joined(separator: " "))
+        let report = BenchReport(
+            results: results, machine: MachineInfo.current(), command: CommandLine.arguments.joined(separator: " "))
         try Data(JSONWriter.bytes(report.json)).write(to: URL(fileURLWithPath: json))
         let table = report.markdown
         print(table)

@@ -21,9 +21,17 @@ struct BenchReport {
 
     var json: JSONValue {
         [
-            "machine": ["cores": .int(Int64(machine.cores)), "memory_gb": .double((machine.memoryGB * 10).rounded() / 10)],
+            "machine": [
+                "cores": .int(Int64(machine.cores)), "memory_gb": .double((machine.memoryGB * 10).rounded() / 10),
+            ],
             "command": .string(command),
-            "results": .array(results.map { ["scenario": .string($0.scenario), "parameters": .object($0.parameters), "figures": .object($0.figures)] }),
+            "results": .array(
+                results.map {
+                    [
+                        "scenario": .string($0.scenario), "parameters": .object($0.parameters),
+                        "figures": .object($0.figures),
+                    ]
+                }),
         ]
     }
 

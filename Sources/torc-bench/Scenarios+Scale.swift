@@ -16,8 +16,10 @@ extension Scenarios {
         var jobs: [JSONValue] = []
         for i in 0..<releases {
             jobs.append(["name": .string("gate\(i)"), "command": "true", "resource_requirements": "big"])
-            jobs.append(["name": .string("job\(i)"), "command": "true", "blocked_by": [.string("gate\(i)")],
-                         "resource_requirements": "small"])
+            jobs.append([
+                "name": .string("job\(i)"), "command": "true", "blocked_by": [.string("gate\(i)")],
+                "resource_requirements": "small",
+            ])
         }
         let spec: JSONValue = [
             "name": "long-poll",
@@ -34,7 +36,8 @@ extension Scenarios {
         var gates: [JSONValue] = []
         while gates.count < releases {
             let (answer, _) = try await session.call(
-                .post, "/workflows/prepare_jobs_for_submission/\(workflow)?limit=\(releases)", json: ["num_cpus": 64, "memory_gb": 1])
+                .post, "/workflows/prepare_jobs_for_submission/\(workflow)?limit=\(releases)",
+                json: ["num_cpus": 64, "memory_gb": 1])
             let handed = answer["jobs"]?.arrayValue ?? []
             if handed.isEmpty { throw BenchError("gates not handed out") }
             gates += handed
@@ -69,7 +72,8 @@ extension Scenarios {
                     "exec_time_minutes": 0.0, "completion_time": "2026-01-01T00:00:00.000000", "status": "done",
                 ]
                 _ = try await session.call(
-                    .post, "/workflows/\(workflow)/jobs/complete_job/\(key)/done/\(gate["_rev"]?.stringValue ?? "")", json: result)
+                    .post, "/workflows/\(workflow)/jobs/complete_job/\(key)/done/\(gate["_rev"]?.stringValue ?? "")",
+                    json: result)
                 let released = ContinuousClock.now
                 let arrival = try await received.waitFor("job\(index)", timeout: .seconds(30))
                 latencies.add((arrival - released).seconds)
@@ -79,7 +83,8 @@ extension Scenarios {
             _ = try await session.call(.put, "/workflows/cancel/\(workflow)")
             try await group.waitForAll()
             var figures: JSONObject = [
-                "wakeup_p50_ms": .double(latencies.percentile(0.5)), "wakeup_p99_ms": .double(latencies.percentile(0.99)),
+                "wakeup_p50_ms": .double(latencies.percentile(0.5)),
+                "wakeup_p99_ms": .double(latencies.percentile(0.99)),
                 "wakeup_max_ms": .double(latencies.percentile(1.0)),
             ]
             if let cpuBefore, let cpuAfter {
@@ -109,7 +114,8 @@ extension Scenarios {
             "is_complete_p50_ms": .double(try await median("/workflows/is_complete/\(workflow)")),
         ]
         return ScenarioResult(
-            scenario: "paging", parameters: ["jobs": .int(Int64(jobs)), "shape": .string(shape.rawValue)], figures: figures)
+            scenario: "paging", parameters: ["jobs": .int(Int64(jobs)), "shape": .string(shape.rawValue)],
+            figures: figures)
     }
 }
 

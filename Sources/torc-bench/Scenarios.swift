@@ -30,7 +30,12 @@ struct Scenarios: Sendable {
             "request_mb": .double(Double(body.count) / 1_048_576),
         ]
         figures.merge(memoryFigures()) { $1 }
-        return (key, ScenarioResult(scenario: "create", parameters: ["jobs": .int(Int64(jobs)), "shape": .string(shape.rawValue)], figures: figures))
+        return (
+            key,
+            ScenarioResult(
+                scenario: "create", parameters: ["jobs": .int(Int64(jobs)), "shape": .string(shape.rawValue)],
+                figures: figures)
+        )
     }
 
     /// POST /workflows/initialize_jobs.
@@ -38,7 +43,9 @@ struct Scenarios: Sendable {
         let (_, seconds) = try await session.call(.post, "/workflows/initialize_jobs/\(workflow)")
         var figures: JSONObject = ["seconds": .double(seconds)]
         figures.merge(memoryFigures()) { $1 }
-        return ScenarioResult(scenario: "initialize", parameters: ["jobs": .int(Int64(jobs)), "shape": .string(shape.rawValue)], figures: figures)
+        return ScenarioResult(
+            scenario: "initialize", parameters: ["jobs": .int(Int64(jobs)), "shape": .string(shape.rawValue)],
+            figures: figures)
     }
 
     /// What one simulated runner observed.
@@ -58,11 +65,15 @@ struct Scenarios: Sendable {
         waitSeconds: Double = 0
     ) async throws -> ScenarioResult {
         let cpus = batch > 1 ? 2 * batch : 4
-        let resources = JSONWriter.bytes(["num_cpus": .int(Int64(cpus)), "memory_gb": 16, "num_nodes": 1, "time_limit": "P1D"])
+        let resources = JSONWriter.bytes([
+            "num_cpus": .int(Int64(cpus)), "memory_gb": 16, "num_nodes": 1, "time_limit": "P1D",
+        ])
         var query: [String] = []
         if batch > 1 { query.append("limit=\(batch)") }
         if waitSeconds > 0 { query.append("wait_seconds=\(waitSeconds)") }
-        let preparePath = "/workflows/prepare_jobs_for_submission/\(workflow)" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        let preparePath =
+            "/workflows/prepare_jobs_for_submission/\(workflow)"
+            + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         let start = ContinuousClock.now
         let logs = try await withThrowingTaskGroup(of: RunnerLog.self) { group in
             for _ in 0..<workers {
@@ -96,7 +107,9 @@ struct Scenarios: Sendable {
                                 .post, "/workflows/\(workflow)/jobs/complete_jobs", json: ["jobs": .array(entries)])
                             log.complete.add(completeSeconds)
                             for (job, result) in zip(handed, outcome["jobs"]?.arrayValue ?? []) {
-                                guard result["code"] == 200 else { throw BenchError("complete_jobs refused a job: \(result)") }
+                                guard result["code"] == 200 else {
+                                    throw BenchError("complete_jobs refused a job: \(result)")
+                                }
                                 log.handedOut.append(job["_key"]?.stringValue ?? "")
                             }
                             continue
@@ -107,7 +120,8 @@ struct Scenarios: Sendable {
                             let rev = job["_rev"]?.stringValue ?? ""
                             let result: JSONValue = [
                                 "job_key": .string(key), "job_name": job["name"] ?? "", "run_id": 1, "return_code": 0,
-                                "exec_time_minutes": 0.0, "completion_time": "2026-01-01T00:00:00.000000", "status": "done",
+                                "exec_time_minutes": 0.0, "completion_time": "2026-01-01T00:00:00.000000",
+                                "status": "done",
                             ]
                             let (_, completeSeconds) = try await session.call(
                                 .post, "/workflows/\(workflow)/jobs/complete_job/\(id)/done/\(rev)", json: result)
@@ -124,7 +138,8 @@ struct Scenarios: Sendable {
         let seconds = (ContinuousClock.now - start).seconds
         let handed = logs.flatMap(\.handedOut)
         guard handed.count == jobs, Set(handed).count == jobs else {
-            throw BenchError("drain handed out \(handed.count) jobs (\(Set(handed).count) distinct), expected \(jobs) once each")
+            throw BenchError(
+                "drain handed out \(handed.count) jobs (\(Set(handed).count) distinct), expected \(jobs) once each")
         }
         let (done, _) = try await session.call(.get, "/workflows/\(workflow)/jobs/find_by_status/done?limit=0")
         guard done["total_count"] == .int(Int64(jobs)) else { throw BenchError("not every job is done: \(done)") }
@@ -164,10 +179,14 @@ struct Scenarios: Sendable {
                     var get = LatencyStats()
                     for i in 0..<requestsPerClient {
                         let key = keys[(client * 4 + i % 4) % keys.count]
-                        let body: JSONValue = ["client": .int(Int64(client)), "i": .int(Int64(i)), "value": 1.5, "tags": ["a", "b"]]
-                        let (_, postSeconds) = try await session.call(.post, "/workflows/\(workflow)/jobs/user_data/\(key)", json: body)
+                        let body: JSONValue = [
+                            "client": .int(Int64(client)), "i": .int(Int64(i)), "value": 1.5, "tags": ["a", "b"],
+                        ]
+                        let (_, postSeconds) = try await session.call(
+                            .post, "/workflows/\(workflow)/jobs/user_data/\(key)", json: body)
                         post.add(postSeconds)
-                        let (_, getSeconds) = try await session.call(.get, "/workflows/\(workflow)/jobs/user_data/\(key)")
+                        let (_, getSeconds) = try await session.call(
+                            .get, "/workflows/\(workflow)/jobs/user_data/\(key)")
                         get.add(getSeconds)
                     }
                     return (post, get)
@@ -189,7 +208,8 @@ struct Scenarios: Sendable {
         ]
         figures.merge(memoryFigures()) { $1 }
         return ScenarioResult(
-            scenario: "user_data", parameters: ["clients": .int(Int64(clients)), "requests": .int(Int64(clients * requestsPerClient * 2))],
+            scenario: "user_data",
+            parameters: ["clients": .int(Int64(clients)), "requests": .int(Int64(clients * requestsPerClient * 2))],
             figures: figures)
     }
 
@@ -217,6 +237,7 @@ struct Scenarios: Sendable {
         ]
         figures.merge(memoryFigures()) { $1 }
         return ScenarioResult(
-            scenario: "ceiling", parameters: ["clients": .int(Int64(clients)), "requests": .int(Int64(stats.count))], figures: figures)
+            scenario: "ceiling", parameters: ["clients": .int(Int64(clients)), "requests": .int(Int64(stats.count))],
+            figures: figures)
     }
 }

@@ -79,7 +79,9 @@ struct Soak: Sendable {
         }
     }
 
-    private func call(_ recorder: SoakRecorder, _ method: CurlHTTP.HTTPMethod, _ path: String, json: JSONValue) async -> JSONValue? {
+    private func call(_ recorder: SoakRecorder, _ method: CurlHTTP.HTTPMethod, _ path: String, json: JSONValue) async
+        -> JSONValue?
+    {
         await call(recorder, method, path, body: JSONWriter.bytes(json))
     }
 
@@ -88,7 +90,7 @@ struct Soak: Sendable {
         let shape: WorkflowGenerator.Shape = (lane + cycle) % 2 == 0 ? .independent : .fanIn
         let specification = JSONWriter.bytes(WorkflowGenerator.specification(jobs: jobs, shape: shape))
         guard let created = await call(recorder, .post, "/workflow_specifications", body: specification),
-              let workflow = created["_key"]?.stringValue
+            let workflow = created["_key"]?.stringValue
         else {
             try? await Task.sleep(for: .seconds(1))
             return
@@ -100,7 +102,9 @@ struct Soak: Sendable {
         if let page = await call(recorder, .get, "/workflows/\(workflow)/jobs?limit=20") {
             let keys = (page["items"]?.arrayValue ?? []).compactMap { $0["_key"]?.stringValue }
             for (i, key) in keys.enumerated() {
-                let record: JSONValue = ["lane": .int(Int64(lane)), "cycle": .int(Int64(cycle)), "i": .int(Int64(i)), "x": 0.25]
+                let record: JSONValue = [
+                    "lane": .int(Int64(lane)), "cycle": .int(Int64(cycle)), "i": .int(Int64(i)), "x": 0.25,
+                ]
                 _ = await call(recorder, .post, "/workflows/\(workflow)/jobs/user_data/\(key)", json: record)
                 _ = await call(recorder, .get, "/workflows/\(workflow)/jobs/user_data/\(key)")
             }
@@ -125,8 +129,9 @@ struct Soak: Sendable {
                     var idle = 0
                     // A bound on the loop, so a wrong answer cannot keep a lane busy forever.
                     for _ in 0..<(jobs * 20 + 200) {
-                        guard let answer = await call(
-                            recorder, .post, "/workflows/prepare_jobs_for_submission/\(workflow)", body: resources)
+                        guard
+                            let answer = await call(
+                                recorder, .post, "/workflows/prepare_jobs_for_submission/\(workflow)", body: resources)
                         else { continue }
                         let batch = answer["jobs"]?.arrayValue ?? []
                         if batch.isEmpty {
@@ -143,9 +148,12 @@ struct Soak: Sendable {
                             let rev = job["_rev"]?.stringValue ?? ""
                             let result: JSONValue = [
                                 "job_key": .string(key), "job_name": job["name"] ?? "", "run_id": 1, "return_code": 0,
-                                "exec_time_minutes": 0.5, "completion_time": "2026-01-01T00:00:00.000000", "status": "done",
+                                "exec_time_minutes": 0.5, "completion_time": "2026-01-01T00:00:00.000000",
+                                "status": "done",
                             ]
-                            _ = await call(recorder, .post, "/workflows/\(workflow)/jobs/complete_job/\(id)/done/\(rev)", json: result)
+                            _ = await call(
+                                recorder, .post, "/workflows/\(workflow)/jobs/complete_job/\(id)/done/\(rev)",
+                                json: result)
                             handed.append(key)
                         }
                     }
@@ -158,7 +166,9 @@ struct Soak: Sendable {
             return all
         }
         if handedOut.count != jobs || Set(handedOut).count != jobs {
-            recorder.failure("workflow \(workflow): \(handedOut.count) hand-outs of \(Set(handedOut).count) distinct jobs, expected \(jobs) once each")
+            recorder.failure(
+                "workflow \(workflow): \(handedOut.count) hand-outs of \(Set(handedOut).count) distinct jobs, expected \(jobs) once each"
+            )
         }
     }
 
@@ -168,7 +178,8 @@ struct Soak: Sendable {
         let rss = row.residentBytes.map { String(format: "%.1f MB", Double($0) / 1_048_576) } ?? "n/a"
         return String(
             format: "soak %6.1f min: %6d calls, %d errors, p50 %.2f ms, p99 %.2f ms, rss %@",
-            minutes, row.latencies.count, row.errors, row.latencies.percentile(0.5), row.latencies.percentile(0.99), rss)
+            minutes, row.latencies.count, row.errors, row.latencies.percentile(0.5), row.latencies.percentile(0.99), rss
+        )
             + (row.firstErrors.first.map { " (first error: \($0))" } ?? "")
     }
 
@@ -188,7 +199,8 @@ struct Soak: Sendable {
         let errors = intervals.reduce(0) { $0 + $1.errors }
         let calls = intervals.reduce(0) { $0 + $1.latencies.count }
         var summary: JSONObject = [
-            "minutes": .double(duration.seconds / 60), "lanes": .int(Int64(lanes)), "jobs_per_workflow": .int(Int64(jobs)),
+            "minutes": .double(duration.seconds / 60), "lanes": .int(Int64(lanes)),
+            "jobs_per_workflow": .int(Int64(jobs)),
             "runners": .int(Int64(runners)), "calls": .int(Int64(calls)), "errors": .int(Int64(errors)),
         ]
         // Intervals that end at or after the warm-up and are complete (the last one may be partial).
@@ -199,14 +211,17 @@ struct Soak: Sendable {
             Double($0 + 1) * interval.seconds >= warmUp.seconds && $0 < completeIntervals
         }
         if let first = warmSlots.first, let warm = intervals[first].residentBytes,
-           let lastSlot = warmSlots.last(where: { intervals[$0].residentBytes != nil }),
-           let end = intervals[lastSlot].residentBytes {
+            let lastSlot = warmSlots.last(where: { intervals[$0].residentBytes != nil }),
+            let end = intervals[lastSlot].residentBytes
+        {
             summary["rss_after_warm_up_mb"] = .double(Double(warm) / 1_048_576)
             summary["rss_end_mb"] = .double(Double(end) / 1_048_576)
             summary["rss_growth_percent"] = .double((Double(end) / Double(warm) - 1) * 100)
         }
         if let peak = server?.peakResidentBytes() { summary["rss_peak_mb"] = .double(Double(peak) / 1_048_576) }
-        let p99s = warmSlots.filter { intervals[$0].latencies.count > 0 }.map { intervals[$0].latencies.percentile(0.99) }
+        let p99s = warmSlots.filter { intervals[$0].latencies.count > 0 }.map {
+            intervals[$0].latencies.percentile(0.99)
+        }
         if let low = p99s.min(), let high = p99s.max() {
             summary["p99_min_ms"] = .double(low)
             summary["p99_max_ms"] = .double(high)
@@ -225,7 +240,8 @@ struct Soak: Sendable {
                 return value.doubleValue.map { String(format: format, $0) } ?? ""
             }
             lines.append(
-                "| \(number("minutes", "%.1f")) | \(number("calls", "%.0f")) | \(number("errors", "%.0f")) | \(number("p50_ms", "%.2f")) | \(number("p99_ms", "%.2f")) | \(number("rss_mb", "%.1f")) |")
+                "| \(number("minutes", "%.1f")) | \(number("calls", "%.0f")) | \(number("errors", "%.0f")) | \(number("p50_ms", "%.2f")) | \(number("p99_ms", "%.2f")) | \(number("rss_mb", "%.1f")) |"
+            )
         }
         lines.append("")
         lines.append(JSONWriter.string(.object(outcome.summary)))

@@ -11,7 +11,10 @@ struct SoakOptions: ParsableArguments {
     @Option(help: "Seconds per reporting interval of the soak.")
     var soakIntervalSeconds: Double = 60
 
-    @Option(help: "Minutes of warm-up: resident memory at the end of the first interval past it is the reference for growth (default: a sixth of the run, at most 5).")
+    @Option(
+        help:
+            "Minutes of warm-up: resident memory at the end of the first interval past it is the reference for growth (default: a sixth of the run, at most 5)."
+    )
     var soakWarmUpMinutes: Double?
 
     @Option(help: "Concurrent workflow lives in the soak.")
@@ -27,18 +30,22 @@ struct SoakOptions: ParsableArguments {
 extension BenchCommand {
     /// Runs the soak, prints its table, writes the JSON report; fails when any call failed.
     func runSoak(minutes: Double, base: String, server: ServiceProcess?) async throws {
-        guard minutes > 0, soak.soakIntervalSeconds > 0, soak.soakLanes > 0, soak.soakJobs > 1, soak.soakRunners > 0 else {
+        guard minutes > 0, soak.soakIntervalSeconds > 0, soak.soakLanes > 0, soak.soakJobs > 1, soak.soakRunners > 0
+        else {
             throw ValidationError("soak minutes, interval, lanes and runners must be positive, jobs at least 2")
         }
         let warmUpMinutes = soak.soakWarmUpMinutes ?? min(5, minutes / 6)
         let session = APISession(base: base, connections: soak.soakLanes * soak.soakRunners + 2)
         let run = Soak(
-            session: session, server: server, duration: .seconds(minutes * 60), interval: .seconds(soak.soakIntervalSeconds),
+            session: session, server: server, duration: .seconds(minutes * 60),
+            interval: .seconds(soak.soakIntervalSeconds),
             warmUp: .seconds(warmUpMinutes * 60), lanes: soak.soakLanes, jobs: soak.soakJobs, runners: soak.soakRunners)
         let outcome = await run.run()
         let machine = MachineInfo.current()
         let report: JSONValue = [
-            "machine": ["cores": .int(Int64(machine.cores)), "memory_gb": .double((machine.memoryGB * 10).rounded() / 10)],
+            "machine": [
+                "cores": .int(Int64(machine.cores)), "memory_gb": .double((machine.memoryGB * 10).rounded() / 10),
+            ],
             "command": .string(CommandLine.arguments.joined(separator: " ")),
             "summary": .object(outcome.summary), "intervals": .array(outcome.rows),
         ]

@@ -12,13 +12,19 @@ struct SecurityOptions: ParsableArguments {
     @Option(help: "Users file enabling access control; edit it with `torc-service users` (env TORC_USERS_FILE).")
     var usersFile: String?
 
-    @Flag(help: "With --store arangodb: ArangoDB checks credentials and its database permissions apply (env TORC_AUTH_ARANGODB=1).")
+    @Flag(
+        help:
+            "With --store arangodb: ArangoDB checks credentials and its database permissions apply (env TORC_AUTH_ARANGODB=1)."
+    )
     var authArangodb = false
 
     @Flag(help: "Serve a non-loopback address without access control, on purpose (env TORC_ALLOW_ANONYMOUS=1).")
     var allowAnonymous = false
 
-    @Option(help: "File of at least 32 bytes signing bearer tokens; default a random secret per process (env TORC_TOKEN_SECRET_FILE).")
+    @Option(
+        help:
+            "File of at least 32 bytes signing bearer tokens; default a random secret per process (env TORC_TOKEN_SECRET_FILE)."
+    )
     var tokenSecretFile: String?
 
     @Option(help: "Seconds a bearer token from POST /_open/auth is valid (env TORC_TOKEN_LIFETIME). Default 3600.")
@@ -33,10 +39,15 @@ struct SecurityOptions: ParsableArguments {
     @Option(help: "Largest request head in bytes; larger get 431 (env TORC_MAX_HEADER_SIZE). Default 65536.")
     var maxHeaderSize: Int?
 
-    @Option(help: "Seconds without a complete request part before a connection is closed (env TORC_IDLE_TIMEOUT). Default 60.")
+    @Option(
+        help:
+            "Seconds without a complete request part before a connection is closed (env TORC_IDLE_TIMEOUT). Default 60."
+    )
     var idleTimeout: Int?
 
-    @Option(help: "Requests answered at once; more get 503 with Retry-After (env TORC_MAX_CONCURRENT_REQUESTS). Default 256.")
+    @Option(
+        help:
+            "Requests answered at once; more get 503 with Retry-After (env TORC_MAX_CONCURRENT_REQUESTS). Default 256.")
     var maxConcurrentRequests: Int?
 
     @Option(help: "Open client connections; more get 503 and are closed (env TORC_MAX_CONNECTIONS). Default 2048.")
@@ -62,12 +73,18 @@ struct SecurityOptions: ParsableArguments {
         security.tlsKey = tlsKey ?? environment.get("TORC_TLS_KEY")
         configuration.security = security
         var limits = configuration.limits
-        if let value = try maxHeaderSize ?? Self.integer(environment, "TORC_MAX_HEADER_SIZE") { limits.maxHeaderSize = value }
-        if let value = try idleTimeout ?? Self.integer(environment, "TORC_IDLE_TIMEOUT") { limits.idleTimeoutSeconds = value }
+        if let value = try maxHeaderSize ?? Self.integer(environment, "TORC_MAX_HEADER_SIZE") {
+            limits.maxHeaderSize = value
+        }
+        if let value = try idleTimeout ?? Self.integer(environment, "TORC_IDLE_TIMEOUT") {
+            limits.idleTimeoutSeconds = value
+        }
         if let value = try maxConcurrentRequests ?? Self.integer(environment, "TORC_MAX_CONCURRENT_REQUESTS") {
             limits.maxConcurrentRequests = value
         }
-        if let value = try maxConnections ?? Self.integer(environment, "TORC_MAX_CONNECTIONS") { limits.maxConnections = value }
+        if let value = try maxConnections ?? Self.integer(environment, "TORC_MAX_CONNECTIONS") {
+            limits.maxConnections = value
+        }
         configuration.limits = limits
     }
 

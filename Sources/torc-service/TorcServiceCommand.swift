@@ -35,13 +35,19 @@ struct TorcServiceCommand: AsyncParsableCommand {
     @Option(help: "Listen port; 0 picks a free one (env TORC_PORT). Default 8529.")
     var port: Int?
 
-    @Option(help: "sqlite:DIR (one file per database in DIR), memory, or arangodb (env TORC_STORE). Default sqlite:./torc-data.")
+    @Option(
+        help:
+            "sqlite:DIR (one file per database in DIR), memory, or arangodb (env TORC_STORE). Default sqlite:./torc-data."
+    )
     var store: String?
 
     @Option(help: "ArangoDB endpoint URL; repeat for fail-over endpoints (env TORC_ARANGO_URL, comma-separated).")
     var arangoUrl: [String] = []
 
-    @Option(help: "ArangoDB user (env TORC_ARANGO_USER). Default root. The password comes from TORC_ARANGO_PASSWORD or --arango-password-file.")
+    @Option(
+        help:
+            "ArangoDB user (env TORC_ARANGO_USER). Default root. The password comes from TORC_ARANGO_PASSWORD or --arango-password-file."
+    )
     var arangoUser: String?
 
     @Option(help: "A file holding the ArangoDB password (env TORC_ARANGO_PASSWORD_FILE).")
@@ -53,7 +59,10 @@ struct TorcServiceCommand: AsyncParsableCommand {
     @Flag(help: "Do not verify the TLS certificate of https ArangoDB endpoints (development only).")
     var arangoInsecure = false
 
-    @Option(help: "Seconds a request to ArangoDB may take before the service answers 503 (env TORC_ARANGO_TIMEOUT). Default 30.")
+    @Option(
+        help:
+            "Seconds a request to ArangoDB may take before the service answers 503 (env TORC_ARANGO_TIMEOUT). Default 30."
+    )
     var arangoTimeout: Int?
 
     @Option(help: "Largest request body in bytes (env TORC_MAX_BODY_SIZE). Default 536870912 (512 MiB).")
@@ -68,13 +77,19 @@ struct TorcServiceCommand: AsyncParsableCommand {
     @Option(help: "text or json: one JSON object per log line (env TORC_LOG_FORMAT). Default text.")
     var logFormat: String?
 
-    @Option(help: "Log requests taking at least this many milliseconds as slow; 0 turns it off (env TORC_SLOW_REQUEST_MS). Default 1000.")
+    @Option(
+        help:
+            "Log requests taking at least this many milliseconds as slow; 0 turns it off (env TORC_SLOW_REQUEST_MS). Default 1000."
+    )
     var slowRequestMs: Int?
 
     @Flag(help: "Log every request at info level (env TORC_ACCESS_LOG=1).")
     var accessLog = false
 
-    @Flag(help: "Enable the dashboard's cancel, reset and restart-failed buttons (env TORC_DASHBOARD_ACTIONS=1). Off: the dashboard is read-only; to be enabled once access control grants a write role.")
+    @Flag(
+        help:
+            "Enable the dashboard's cancel, reset and restart-failed buttons (env TORC_DASHBOARD_ACTIONS=1). Off: the dashboard is read-only; to be enabled once access control grants a write role."
+    )
     var dashboardActions = false
 
     func run() async throws {
@@ -127,7 +142,8 @@ struct TorcServiceCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         var app = buildApplication(
-            configuration: configuration, provider: provider, logger: logger, accessControl: accessControl, server: server,
+            configuration: configuration, provider: provider, logger: logger, accessControl: accessControl,
+            server: server,
             observability: observability)
         app.addServices(HeapTrimService(logger: logger))
         try await app.runService()
@@ -214,7 +230,8 @@ struct TorcServiceCommand: AsyncParsableCommand {
             configuration.requestLog.slowRequestThreshold = ms == 0 ? nil : .milliseconds(ms)
         }
         configuration.requestLog.accessLog = accessLog || Self.flag(environment.get("TORC_ACCESS_LOG"))
-        configuration.dashboard.actionsEnabled = dashboardActions || Self.flag(environment.get("TORC_DASHBOARD_ACTIONS"))
+        configuration.dashboard.actionsEnabled =
+            dashboardActions || Self.flag(environment.get("TORC_DASHBOARD_ACTIONS"))
     }
 
     /// `1`, `true` or `yes` (any case) turn an environment switch on.

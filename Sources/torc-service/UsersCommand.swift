@@ -62,7 +62,9 @@ struct UsersCommand: ParsableCommand {
                 grants.byDatabase[grant.database] = grant.role
             }
             let password = try Self.readPassword()
-            guard password.utf8.count >= 8 else { throw ValidationError("the password must have at least 8 characters") }
+            guard password.utf8.count >= 8 else {
+                throw ValidationError("the password must have at least 8 characters")
+            }
             var (users, path) = try file.load()
             let existed = users.users[name] != nil
             users.users[name] = UserRecord(password: try PasswordHash.make(password: password), grants: grants)
@@ -88,7 +90,9 @@ struct UsersCommand: ParsableCommand {
 
         func run() throws {
             var (users, path) = try file.load()
-            guard users.users.removeValue(forKey: name) != nil else { throw ValidationError("no user \(name) in \(path)") }
+            guard users.users.removeValue(forKey: name) != nil else {
+                throw ValidationError("no user \(name) in \(path)")
+            }
             do { try users.save(path: path) } catch { throw ValidationError(error.description) }
             print("removed user \(name) from \(path)")
         }

@@ -9,7 +9,8 @@ struct ConnectionPoolTests {
         let client = makeClient { $0.maxConnections = 1 }
         var connectionIDs: Set<String> = []
         for index in 0..<10 {
-            let response = try await client.execute(HTTPRequest(method: .post, url: url("/echo"), body: Array("\(index)".utf8)))
+            let response = try await client.execute(
+                HTTPRequest(method: .post, url: url("/echo"), body: Array("\(index)".utf8)))
             #expect(response.text == "\(index)")
             connectionIDs.insert(try #require(response.headers["X-Conn-Id"]))
         }
@@ -22,7 +23,9 @@ struct ConnectionPoolTests {
         let connectionIDs = try await withThrowingTaskGroup(of: String.self) { group in
             for index in 0..<64 {
                 group.addTask {
-                    let request = HTTPRequest(method: .put, url: url("/echo"), headers: ["X-Test": "\(index)"], body: Array("body \(index)".utf8))
+                    let request = HTTPRequest(
+                        method: .put, url: url("/echo"), headers: ["X-Test": "\(index)"],
+                        body: Array("body \(index)".utf8))
                     let response = try await client.execute(request)
                     #expect(response.status == 200)
                     #expect(response.text == "body \(index)")
@@ -44,7 +47,8 @@ struct ConnectionPoolTests {
         let client = makeClient { $0.maxConnections = 1 }
         let responses = try await onDedicatedThread {
             try (0..<3).map { index in
-                try client.executeBlocking(HTTPRequest(method: .post, url: url("/echo"), body: Array("blocking \(index)".utf8)))
+                try client.executeBlocking(
+                    HTTPRequest(method: .post, url: url("/echo"), body: Array("blocking \(index)".utf8)))
             }
         }
         #expect(responses.map(\.text) == ["blocking 0", "blocking 1", "blocking 2"])
@@ -70,7 +74,9 @@ struct ConnectionPoolTests {
         }
         async let asyncIDs: [String] = withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<15 {
-                group.addTask { try await client.execute(HTTPRequest(url: url("/slow?ms=5"))).headers["X-Conn-Id"] ?? "?" }
+                group.addTask {
+                    try await client.execute(HTTPRequest(url: url("/slow?ms=5"))).headers["X-Conn-Id"] ?? "?"
+                }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }

@@ -19,7 +19,9 @@ struct FailureTests {
     @Test("the total timeout stops a slow response")
     func totalTimeout() async throws {
         let client = makeClient { $0.totalTimeout = .milliseconds(500) }
-        let (result, elapsed) = await timed { await Result { try await client.execute(HTTPRequest(url: url("/slow?ms=3000"))) } }
+        let (result, elapsed) = await timed {
+            await Result { try await client.execute(HTTPRequest(url: url("/slow?ms=3000"))) }
+        }
         guard case .failure(let error) = result, case .timedOut = error as? CurlHTTPError else {
             Issue.record("expected timedOut, got \(result)")
             return

@@ -17,7 +17,8 @@ struct RetryTests {
     @Test("a GET is retried when the connection drops before the response", arguments: [HTTPMethod.get, .put, .delete])
     func idempotentRetried(method: HTTPMethod) async throws {
         let key = uniqueKey()
-        let response = try await retryingClient().execute(HTTPRequest(method: method, url: url("/flaky?key=\(key)&fail=1")))
+        let response = try await retryingClient().execute(
+            HTTPRequest(method: method, url: url("/flaky?key=\(key)&fail=1")))
         #expect(response.status == 200)
         #expect(response.text == "attempts=2")
     }
@@ -26,7 +27,8 @@ struct RetryTests {
     func postNotRetried() async throws {
         let key = uniqueKey()
         await #expect {
-            try await retryingClient().execute(HTTPRequest(method: .post, url: url("/flaky?key=\(key)&fail=1"), body: [1]))
+            try await retryingClient().execute(
+                HTTPRequest(method: .post, url: url("/flaky?key=\(key)&fail=1"), body: [1]))
         } throws: { error in
             guard case .connectionFailed = error as? CurlHTTPError else { return false }
             return true
@@ -70,7 +72,9 @@ struct RetryTests {
     func closedPortRetried() async throws {
         let client = retryingClient(attempts: 3)
         let (result, elapsed) = await timed {
-            await Result { try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(TestServer.shared.closedPort)/")) }
+            await Result {
+                try await client.execute(HTTPRequest(url: "http://127.0.0.1:\(TestServer.shared.closedPort)/"))
+            }
         }
         guard case .failure(let error) = result, case .connectionFailed = error as? CurlHTTPError else {
             Issue.record("expected connectionFailed, got \(result)")

@@ -3,7 +3,8 @@ import Foundation
 
 /// A client against the shared test server, with one configuration tweak per test.
 func makeClient(_ configure: (inout CurlHTTPClient.Configuration) -> Void = { _ in }) -> CurlHTTPClient {
-    var configuration = CurlHTTPClient.Configuration(connectTimeout: .seconds(2), totalTimeout: .seconds(10), maxConnections: 4)
+    var configuration = CurlHTTPClient.Configuration(
+        connectTimeout: .seconds(2), totalTimeout: .seconds(10), maxConnections: 4)
     configure(&configuration)
     return CurlHTTPClient(configuration: configuration)
 }

@@ -33,8 +33,9 @@ struct ArangoConformanceTests {
             #expect("\(error)".contains("credentials"))
             #expect(!"\(error)".contains("wrong"))
         }
-        let unreachable = ArangoStoreProvider(configuration: ArangoConfiguration(
-            endpoints: ["http://127.0.0.1:1"], connectTimeout: .seconds(1), requestTimeout: .seconds(2)))
+        let unreachable = ArangoStoreProvider(
+            configuration: ArangoConfiguration(
+                endpoints: ["http://127.0.0.1:1"], connectTimeout: .seconds(1), requestTimeout: .seconds(2)))
         do {
             _ = try await unreachable.checkConnection()
             Issue.record("an unreachable server passed the check")
@@ -46,8 +47,9 @@ struct ArangoConformanceTests {
     @Test("a request fails over to the next endpoint when the first one is down")
     func failOver() async throws {
         let server = try ArangoEmulator.shared()
-        let provider = ArangoStoreProvider(configuration: ArangoConfiguration(
-            endpoints: ["http://127.0.0.1:1", server.url], connectTimeout: .seconds(1)))
+        let provider = ArangoStoreProvider(
+            configuration: ArangoConfiguration(
+                endpoints: ["http://127.0.0.1:1", server.url], connectTimeout: .seconds(1)))
         let store = try await provider.store(forDatabase: "failover")
         let count = try await store.read { reader in try reader.count(in: .workflows, where: []) }
         #expect(count >= 0)

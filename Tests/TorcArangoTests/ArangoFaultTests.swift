@@ -20,7 +20,9 @@ struct ArangoFaultTests {
         let port = emulator.listenPort
         let service = try ServiceProcess(
             binary: ServiceProcess.debugBinary,
-            arguments: ["--store", "arangodb", "--arango-url", emulator.url, "--arango-timeout", "3", "--log-level", "error"])
+            arguments: [
+                "--store", "arangodb", "--arango-url", emulator.url, "--arango-timeout", "3", "--log-level", "error",
+            ])
         defer { service.stop() }
         let base = service.baseURL(database: "outage")
         let http = JSONHTTP(timeout: .seconds(30))
@@ -35,10 +37,13 @@ struct ArangoFaultTests {
                 for client in 0..<8 {
                     group.addTask {
                         while !stop.isSet {
-                            let (status, json) = client % 2 == 0
+                            let (status, json) =
+                                client % 2 == 0
                                 ? try await http.call(.get, "\(base)/workflows/\(key)")
-                                : try await http.call(.post, "\(base)/workflows/\(key)/events", ["n": .int(Int64(client))])
-                            guard status == 200 || (status == 503 && json["error"] == .bool(true) && json["code"] == 503)
+                                : try await http.call(
+                                    .post, "\(base)/workflows/\(key)/events", ["n": .int(Int64(client))])
+                            guard
+                                status == 200 || (status == 503 && json["error"] == .bool(true) && json["code"] == 503)
                             else { throw TestFailure("unexpected answer under load: \(status) \(json)") }
                             if status == 200 && client % 2 == 1 { acknowledged.increment() }
                             try await Task.sleep(for: .milliseconds(status == 200 ? 2 : 50))

@@ -13,28 +13,37 @@ struct ArangoLayoutTests {
     static func buildOriginal(_ http: JSONHTTP, _ arango: String, database: String) async throws {
         try await http.ok(.post, "\(arango)/_api/database", ["name": .string(database)])
         let db = "\(arango)/_db/\(database)"
-        try await http.ok(.post, "\(db)/_api/gharial", [
-            "name": "workflow_graph",
-            "edgeDefinitions": [
-                ["collection": "has_workflow_config", "from": ["workflows"], "to": ["workflow_configs"]],
-                ["collection": "has_workflow_status", "from": ["workflows"], "to": ["workflow_statuses"]],
-            ],
-        ])
+        try await http.ok(
+            .post, "\(db)/_api/gharial",
+            [
+                "name": "workflow_graph",
+                "edgeDefinitions": [
+                    ["collection": "has_workflow_config", "from": ["workflows"], "to": ["workflow_configs"]],
+                    ["collection": "has_workflow_status", "from": ["workflows"], "to": ["workflow_statuses"]],
+                ],
+            ])
         try await http.ok(.post, "\(db)/_api/document/workflows", ["_key": "100", "name": "legacy", "user": "alice"])
-        try await http.ok(.post, "\(db)/_api/document/workflow_configs", [
-            "_key": "101",
-            "compute_node_resource_stats": [
-                "cpu": false, "disk": false, "memory": false, "network": false, "process": false,
-                "include_child_processes": true, "recurse_child_processes": false, "monitor_type": "aggregation",
-                "make_plots": true, "interval": 10,
-            ],
-        ])
-        try await http.ok(.post, "\(db)/_api/document/workflow_statuses", [
-            "_key": "102", "run_id": 1, "is_canceled": false, "scheduled_compute_node_ids": [],
-            "auto_tune_status": ["enabled": true, "job_keys": []],
-        ])
-        try await http.ok(.post, "\(db)/_api/document/has_workflow_config", ["_from": "workflows/100", "_to": "workflow_configs/101"])
-        try await http.ok(.post, "\(db)/_api/document/has_workflow_status", ["_from": "workflows/100", "_to": "workflow_statuses/102"])
+        try await http.ok(
+            .post, "\(db)/_api/document/workflow_configs",
+            [
+                "_key": "101",
+                "compute_node_resource_stats": [
+                    "cpu": false, "disk": false, "memory": false, "network": false, "process": false,
+                    "include_child_processes": true, "recurse_child_processes": false, "monitor_type": "aggregation",
+                    "make_plots": true, "interval": 10,
+                ],
+            ])
+        try await http.ok(
+            .post, "\(db)/_api/document/workflow_statuses",
+            [
+                "_key": "102", "run_id": 1, "is_canceled": false, "scheduled_compute_node_ids": [],
+                "auto_tune_status": ["enabled": true, "job_keys": []],
+            ])
+        try await http.ok(
+            .post, "\(db)/_api/document/has_workflow_config", ["_from": "workflows/100", "_to": "workflow_configs/101"])
+        try await http.ok(
+            .post, "\(db)/_api/document/has_workflow_status",
+            ["_from": "workflows/100", "_to": "workflow_statuses/102"])
         // The per-workflow graph and its two plain collections.
         var definitions: [JSONValue] = []
         for edge in WorkflowCollection.edges {
@@ -45,29 +54,40 @@ struct ArangoLayoutTests {
                 "to": .array(definition.to.map { .string("\($0.rawValue)__100") }),
             ])
         }
-        try await http.ok(.post, "\(db)/_api/gharial", ["name": "workflow_graph__100", "edgeDefinitions": .array(definitions)])
+        try await http.ok(
+            .post, "\(db)/_api/gharial", ["name": "workflow_graph__100", "edgeDefinitions": .array(definitions)])
         for plain in ["events__100", "scheduled_compute_nodes__100"] {
             try await http.ok(.post, "\(db)/_api/collection", ["name": .string(plain)])
         }
-        let cache: JSONValue = ["memory_bytes": 0, "num_cpus": 0, "num_gpus": 0, "runtime_seconds": 0, "scheduler_config_id": ""]
+        let cache: JSONValue = [
+            "memory_bytes": 0, "num_cpus": 0, "num_gpus": 0, "runtime_seconds": 0, "scheduler_config_id": "",
+        ]
         for (key, name) in [("201", "prep"), ("202", "work")] {
-            try await http.ok(.post, "\(db)/_api/document/jobs__100", [
-                "_key": .string(key), "name": .string(name), "command": .string("echo \(name)"),
-                "status": "uninitialized", "cancel_on_blocking_job_failure": true, "supports_termination": false,
-                "run_id": 0, "internal": cache,
-            ])
+            try await http.ok(
+                .post, "\(db)/_api/document/jobs__100",
+                [
+                    "_key": .string(key), "name": .string(name), "command": .string("echo \(name)"),
+                    "status": "uninitialized", "cancel_on_blocking_job_failure": true, "supports_termination": false,
+                    "run_id": 0, "internal": cache,
+                ])
         }
         try await http.ok(.post, "\(db)/_api/document/blocks__100", ["_from": "jobs__100/201", "_to": "jobs__100/202"])
-        try await http.ok(.post, "\(db)/_api/document/resource_requirements__100", [
-            "_key": "301", "name": "small", "num_cpus": 2, "num_gpus": 0, "num_nodes": 1, "memory": "1g", "runtime": "P0DT1H",
-        ])
-        for job in ["201", "202"] {
-            try await http.ok(.post, "\(db)/_api/document/requires__100", [
-                "_from": .string("jobs__100/\(job)"), "_to": "resource_requirements__100/301",
+        try await http.ok(
+            .post, "\(db)/_api/document/resource_requirements__100",
+            [
+                "_key": "301", "name": "small", "num_cpus": 2, "num_gpus": 0, "num_nodes": 1, "memory": "1g",
+                "runtime": "P0DT1H",
             ])
+        for job in ["201", "202"] {
+            try await http.ok(
+                .post, "\(db)/_api/document/requires__100",
+                [
+                    "_from": .string("jobs__100/\(job)"), "_to": "resource_requirements__100/301",
+                ])
         }
         try await http.ok(.post, "\(db)/_api/document/user_data__100", ["_key": "401", "key1": "val1", "n": 7])
-        try await http.ok(.post, "\(db)/_api/document/stores__100", ["_from": "jobs__100/201", "_to": "user_data__100/401"])
+        try await http.ok(
+            .post, "\(db)/_api/document/stores__100", ["_from": "jobs__100/201", "_to": "user_data__100/401"])
     }
 
     @Test("a database written by the original is served and driven to completion; our writes keep its layout")
@@ -112,15 +132,18 @@ struct ArangoLayoutTests {
         let created = try await http.ok(.post, "\(base)/workflows", ["name": "new"])
         let w = created["_key"]?.stringValue ?? ""
         let graph = try await http.ok(.get, "\(db)/_api/gharial/workflow_graph__\(w)")
-        let edges = Set((graph["graph"]?["edgeDefinitions"]?.arrayValue ?? []).compactMap { $0["collection"]?.stringValue })
+        let edges = Set(
+            (graph["graph"]?["edgeDefinitions"]?.arrayValue ?? []).compactMap { $0["collection"]?.stringValue })
         #expect(edges == Set(WorkflowCollection.edges.map { "\($0.rawValue)__\(w)" }))
         let collections = try await http.ok(.get, "\(db)/_api/collection?excludeSystem=true")
         let names = Set((collections["result"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue })
         for base in WorkflowCollection.allCases { #expect(names.contains("\(base.rawValue)__\(w)"), "\(base)") }
-        let edge = try await http.ok(.post, "\(db)/_api/cursor", [
-            "query": "FOR e IN has_workflow_status FILTER e._from == @w RETURN e._to",
-            "bindVars": ["w": .string("workflows/\(w)")],
-        ])
+        let edge = try await http.ok(
+            .post, "\(db)/_api/cursor",
+            [
+                "query": "FOR e IN has_workflow_status FILTER e._from == @w RETURN e._to",
+                "bindVars": ["w": .string("workflows/\(w)")],
+            ])
         #expect(edge["result"]?.arrayValue?.count == 1)
 
         // Deleting it removes its collections and graph, and nothing of the original workflow.

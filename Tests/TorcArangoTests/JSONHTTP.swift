@@ -8,14 +8,18 @@ struct JSONHTTP: Sendable {
     let client: CurlHTTPClient
 
     init(user: String? = "root", password: String = "", timeout: Duration = .seconds(60)) {
-        client = CurlHTTPClient(configuration: .init(
-            totalTimeout: timeout, maxConnections: 64, auth: user.map { .basic(user: $0, password: password) } ?? .none,
-            retry: .none))
+        client = CurlHTTPClient(
+            configuration: .init(
+                totalTimeout: timeout, maxConnections: 64,
+                auth: user.map { .basic(user: $0, password: password) } ?? .none,
+                retry: .none))
     }
 
     /// Sends `body` (JSON) and returns the status and parsed answer (`.null` when empty or not JSON).
     @discardableResult
-    func call(_ method: HTTPMethod, _ url: String, _ body: JSONValue? = nil) async throws -> (status: Int, json: JSONValue) {
+    func call(_ method: HTTPMethod, _ url: String, _ body: JSONValue? = nil) async throws -> (
+        status: Int, json: JSONValue
+    ) {
         let request = HTTPRequest(
             method: method, url: url, headers: ["Content-Type": "application/json"],
             body: body.map { JSONWriter.bytes($0) } ?? [])
@@ -50,7 +54,8 @@ struct HTTPRunner: Sendable {
         var ran: [String] = []
         var idle = 0
         while idle < maxIdlePolls {
-            let prepared = try await http.ok(.post, "\(base)/workflows/prepare_jobs_for_submission/\(workflow)", resources)
+            let prepared = try await http.ok(
+                .post, "\(base)/workflows/prepare_jobs_for_submission/\(workflow)", resources)
             let jobs = prepared["jobs"]?.arrayValue ?? []
             if jobs.isEmpty {
                 if try await http.ok(.get, "\(base)/workflows/is_complete/\(workflow)")["is_complete"] == .bool(true) {
@@ -64,13 +69,16 @@ struct HTTPRunner: Sendable {
             for job in jobs {
                 let key = job["_key"]?.stringValue ?? ""
                 let submitted = try await http.ok(
-                    .put, "\(base)/workflows/\(workflow)/jobs/manage_status_change/\(key)/submitted/\(job["_rev"]?.stringValue ?? "")")
+                    .put,
+                    "\(base)/workflows/\(workflow)/jobs/manage_status_change/\(key)/submitted/\(job["_rev"]?.stringValue ?? "")"
+                )
                 let id = (job["_id"]?.stringValue ?? "").replacingOccurrences(of: "/", with: "%2F")
                 try await http.ok(
                     .post,
                     "\(base)/workflows/\(workflow)/jobs/complete_job/\(id)/done/\(submitted["_rev"]?.stringValue ?? "")",
                     [
-                        "job_key": .string(key), "job_name": job["name"] ?? "job", "run_id": 1, "return_code": 0, "exec_time_minutes": 0.5,
+                        "job_key": .string(key), "job_name": job["name"] ?? "job", "run_id": 1, "return_code": 0,
+                        "exec_time_minutes": 0.5,
                         "completion_time": "2026-12-01T10:00:00.000000", "status": "done",
                     ])
                 ran.append(key)

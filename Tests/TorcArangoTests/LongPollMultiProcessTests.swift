@@ -33,22 +33,29 @@ struct LongPollMultiProcessTests {
         defer { completing.stop() }
         let (a, b) = (waiting.baseURL(database: database), completing.baseURL(database: database))
         let http = JSONHTTP()
-        let workflow = try await http.ok(.post, "\(b)/workflow_specifications", [
-            "name": "long-poll",
-            "jobs": [["name": "first", "command": "a"], ["name": "second", "command": "b", "blocked_by": ["first"]]],
-        ])
+        let workflow = try await http.ok(
+            .post, "\(b)/workflow_specifications",
+            [
+                "name": "long-poll",
+                "jobs": [
+                    ["name": "first", "command": "a"], ["name": "second", "command": "b", "blocked_by": ["first"]],
+                ],
+            ])
         let w = workflow["_key"]?.stringValue ?? ""
         try await http.ok(.post, "\(b)/workflows/initialize_jobs/\(w)")
         let worker: JSONValue = ["num_cpus": 1, "memory_gb": 1]
-        let first = try await http.ok(.post, "\(b)/workflows/prepare_jobs_for_submission/\(w)", worker)["jobs"]?
+        let first =
+            try await http.ok(.post, "\(b)/workflows/prepare_jobs_for_submission/\(w)", worker)["jobs"]?
             .arrayValue?.first ?? .null
         async let parked = http.ok(.post, "\(a)/workflows/prepare_jobs_for_submission/\(w)?wait_seconds=30", worker)
         try await Task.sleep(for: .milliseconds(500))
         let key = first["_key"]?.stringValue ?? ""
         try await http.ok(
             .post, "\(b)/workflows/\(w)/jobs/complete_job/\(key)/done/\(first["_rev"]?.stringValue ?? "")",
-            ["job_key": .string(key), "job_name": "first", "run_id": 1, "return_code": 0, "exec_time_minutes": 0.1,
-             "completion_time": "2026-12-07T01:00:00", "status": "done"])
+            [
+                "job_key": .string(key), "job_name": "first", "run_id": 1, "return_code": 0, "exec_time_minutes": 0.1,
+                "completion_time": "2026-12-07T01:00:00", "status": "done",
+            ])
         let completed = ContinuousClock.now
         let answer = try await parked
         let delay = ContinuousClock.now - completed

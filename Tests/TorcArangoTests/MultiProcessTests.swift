@@ -21,7 +21,8 @@ struct MultiProcessTests {
     func twoProcessesOnSQLite() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torc-shared-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try await Self.handOut(arguments: ["--store", "sqlite:\(directory)", "--log-level", "warning"], database: "shared")
+        try await Self.handOut(
+            arguments: ["--store", "sqlite:\(directory)", "--log-level", "warning"], database: "shared")
     }
 
     /// 16 runners, alternating between two processes, drain 240 independent jobs.

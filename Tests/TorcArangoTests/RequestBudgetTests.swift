@@ -77,7 +77,8 @@ struct RequestBudgetTests {
                 "blocked_by": .array((0..<shape.join).map { .string("b\($0)") }),
             ])
         }
-        let created = try await http.ok(.post, "\(base)/workflow_specifications", ["name": "budget", "jobs": .array(jobs)])
+        let created = try await http.ok(
+            .post, "\(base)/workflow_specifications", ["name": "budget", "jobs": .array(jobs)])
         let key = created["_key"]?.stringValue ?? ""
         try await http.ok(.post, "\(base)/workflows/initialize_jobs/\(key)")
         return key
@@ -87,7 +88,8 @@ struct RequestBudgetTests {
 
     static func result(_ name: String) -> JSONValue {
         [
-            "job_key": .string(name), "job_name": .string(name), "run_id": 1, "return_code": 0, "exec_time_minutes": 0.5,
+            "job_key": .string(name), "job_name": .string(name), "run_id": 1, "return_code": 0,
+            "exec_time_minutes": 0.5,
             "completion_time": "2026-12-01T10:00:00.000000", "status": "done",
         ]
     }
@@ -98,7 +100,9 @@ struct RequestBudgetTests {
     ) async throws -> Int {
         let jobs = try await http.ok(.get, "\(base)/workflows/\(w)/jobs?limit=5000")["items"]?.arrayValue ?? []
         func job(_ name: String) throws -> JSONValue {
-            guard let found = jobs.first(where: { $0["name"]?.stringValue == name }) else { throw TestFailure("no job \(name)") }
+            guard let found = jobs.first(where: { $0["name"]?.stringValue == name }) else {
+                throw TestFailure("no job \(name)")
+            }
             return found
         }
         let first = try job("first")
@@ -110,7 +114,9 @@ struct RequestBudgetTests {
         case .putJob:
             var body = first.objectValue ?? [:]
             body["run_id"] = 2
-            return try await counter.count { try await http.ok(.put, "\(base)/workflows/\(w)/jobs/\(key)", .object(body)) }
+            return try await counter.count {
+                try await http.ok(.put, "\(base)/workflows/\(w)/jobs/\(key)", .object(body))
+            }
         case .getWorkflow:
             return try await counter.count { try await http.ok(.get, "\(base)/workflows/\(w)") }
         case .getResult:
@@ -150,9 +156,11 @@ struct RequestBudgetTests {
             return try await counter.count {
                 try await http.ok(
                     .put,
-                    "\(base)/workflows/\(w)/jobs/manage_status_change/\(blockerKey)/submitted/\(blocker["_rev"]?.stringValue ?? "")")
+                    "\(base)/workflows/\(w)/jobs/manage_status_change/\(blockerKey)/submitted/\(blocker["_rev"]?.stringValue ?? "")"
+                )
             }
-        case .statusChangeNoDependents, .statusChangeOneDependent, .statusChange100Dependents, .statusChange1000Dependents:
+        case .statusChangeNoDependents, .statusChangeOneDependent, .statusChange100Dependents,
+            .statusChange1000Dependents:
             return try await counter.count {
                 try await http.ok(.put, "\(base)/workflows/\(w)/jobs/manage_status_change/\(key)/submitted/\(rev)")
             }
@@ -161,7 +169,7 @@ struct RequestBudgetTests {
                 try await http.ok(.post, "\(base)/workflows/\(w)/jobs/complete_job/\(key)/done/\(rev)", result(key))
             }
             let ready = try await http.ok(.get, "\(base)/workflows/\(w)/jobs/find_by_status/ready?limit=5000")
-            let expected = 1 + call.shape.fanOut  // `other` and every dependent
+            let expected = 1 + call.shape.fanOut // `other` and every dependent
             guard ready["total_count"] == .int(Int64(expected)) else {
                 throw TestFailure("\(expected) jobs should be ready, got \(ready["total_count"] ?? .null)")
             }

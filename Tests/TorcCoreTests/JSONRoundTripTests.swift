@@ -3,11 +3,13 @@ import TorcCore
 
 @Suite("JSON fidelity")
 struct JSONRoundTripTests {
-    @Test("integers stay integers and floats stay floats", arguments: [
-        ("1", JSONValue.int(1)), ("1.0", .double(1.0)), ("-0", .int(0)), ("1e2", .double(100)),
-        ("9007199254740993", .int(9_007_199_254_740_993)), ("0.1", .double(0.1)), ("1e-7", .double(1e-7)),
-        ("-9223372036854775808", .int(.min)),
-    ])
+    @Test(
+        "integers stay integers and floats stay floats",
+        arguments: [
+            ("1", JSONValue.int(1)), ("1.0", .double(1.0)), ("-0", .int(0)), ("1e2", .double(100)),
+            ("9007199254740993", .int(9_007_199_254_740_993)), ("0.1", .double(0.1)), ("1e-7", .double(1e-7)),
+            ("-9223372036854775808", .int(.min)),
+        ])
     func numbers(text: String, expected: JSONValue) throws {
         let value = try JSONParser.parse(text)
         #expect(value == expected)
@@ -60,10 +62,12 @@ struct JSONRoundTripTests {
         #expect(try JSONParser.parse(JSONWriter.bytes(value)) == value)
     }
 
-    @Test("invalid JSON is refused", arguments: [
-        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "nul", "\"abc", "{\"a\" 1}", "[1] x", "\"\u{01}\"",
-        "NaN", "Infinity", "'a'", "\"\\ud800\"", "1e999",
-    ])
+    @Test(
+        "invalid JSON is refused",
+        arguments: [
+            "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "nul", "\"abc", "{\"a\" 1}", "[1] x", "\"\u{01}\"",
+            "NaN", "Infinity", "'a'", "\"\\ud800\"", "1e999",
+        ])
     func invalid(text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
     }

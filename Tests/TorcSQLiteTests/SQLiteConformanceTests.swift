@@ -66,7 +66,8 @@ struct SQLiteFileTests {
             let written = try await store.write(.workflow("1")) { writer in
                 try writer.createCollections([jobs])
                 let inserted = try writer.insert([["n": 1], ["n": 2]], into: jobs)
-                let replaced = try writer.replace(inserted.map { DocumentReplacement(key: $0.key, body: ["n": 3]) }, in: jobs)
+                let replaced = try writer.replace(
+                    inserted.map { DocumentReplacement(key: $0.key, body: ["n": 3]) }, in: jobs)
                 return inserted + replaced
             }
             for document in written { #expect(revisions.insert(document.rev).inserted, "\(document.rev) is new") }

@@ -53,7 +53,8 @@ struct SQLiteMigrationTests {
             for statement in Self.unversionedDDL { try db.execute(sql: statement) }
             let counters = SQLiteCounters()
             let transaction = SQLiteTransaction(db: db, counters: counters)
-            try transaction.createCollections(GlobalCollection.allCases.map { CollectionName($0.rawValue) } + [Self.jobs])
+            try transaction.createCollections(
+                GlobalCollection.allCases.map { CollectionName($0.rawValue) } + [Self.jobs])
             let keys = try transaction.insertReturningIDs(
                 [["command": "written before versions", "status": "done"], ["command": "second", "n": 1.0]],
                 into: Self.jobs
@@ -140,7 +141,7 @@ struct SQLiteStoreRegistryTests {
                 return try SQLiteStore.inMemory()
             }
         }
-        try await Task.sleep(for: .milliseconds(100))  // A's open is under way
+        try await Task.sleep(for: .milliseconds(100)) // A's open is under way
         let started = clock.now
         _ = try await registry.store("b") { try SQLiteStore.inMemory() }
         let elapsed = clock.now - started

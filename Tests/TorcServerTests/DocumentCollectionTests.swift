@@ -50,7 +50,8 @@ struct DocumentCollectionTests {
             #expect(gone.isError(404))
             #expect(gone.message == "Error: Document not found. Operation: Get \(sample.collection) with key=\(key)")
             let goneAgain = try await api.delete("\(base)/\(key)")
-            #expect(goneAgain.message == "Error: Document not found. Operation: Get \(sample.collection) with key=\(key)")
+            #expect(
+                goneAgain.message == "Error: Document not found. Operation: Get \(sample.collection) with key=\(key)")
         }
     }
 
@@ -180,7 +181,8 @@ struct DocumentCollectionTests {
     func clientKeys() async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createWorkflow()
-            let ok = try await api.post("/workflows/\(w)/files", ["_key": "my-file", "path": "p", "_id": "x/y", "_rev": "r"])
+            let ok = try await api.post(
+                "/workflows/\(w)/files", ["_key": "my-file", "path": "p", "_id": "x/y", "_rev": "r"])
             #expect(ok.string("_key") == "my-file")
             #expect(ok.string("_id") == "files__\(w)/my-file")
             #expect(ok.string("_rev") != "r")
@@ -212,7 +214,8 @@ struct DocumentCollectionTests {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createWorkflow()
             _ = try await api.create(w, "jobs", ["name": "a", "command": "c", "run_id": 2])
-            _ = try await api.create(w, "jobs", ["name": "b", "command": "c", "run_id": 2, "supports_termination": true])
+            _ = try await api.create(
+                w, "jobs", ["name": "b", "command": "c", "run_id": 2, "supports_termination": true])
             _ = try await api.create(w, "jobs", ["name": "c", "command": "d", "run_id": 3])
             let byRun = try await api.get("/workflows/\(w)/jobs?run_id=2")
             #expect(byRun.items.map { $0.string("name") } == ["a", "b"])
@@ -225,7 +228,9 @@ struct DocumentCollectionTests {
             #expect(try await api.get("/workflows/\(w)/jobs?supports_termination=maybe").isError(400))
             #expect(try await api.get("/workflows/\(w)/jobs?name=").isError(400))
             #expect(try await api.get("/workflows/\(w)/jobs?unknown=1")["total_count"] == 3)
-            _ = try await api.create(w, "compute_nodes", ["hostname": "h", "start_time": "t", "is_active": true, "resources": ["num_cpus": 1, "memory_gb": 1]])
+            _ = try await api.create(
+                w, "compute_nodes",
+                ["hostname": "h", "start_time": "t", "is_active": true, "resources": ["num_cpus": 1, "memory_gb": 1]])
             #expect(try await api.get("/workflows/\(w)/compute_nodes?is_active=true")["count"] == 1)
             #expect(try await api.get("/workflows/\(w)/compute_nodes?is_active=false")["count"] == 0)
         }

@@ -24,9 +24,11 @@ struct EdgeRouteTests {
             #expect(try await api.get("\(base)/\(edge.string("_key"))").json == edge.json)
             #expect(try await api.delete("\(base)/\(edge.string("_key"))").json == edge.json)
             let missing = try await api.get("\(base)/\(edge.string("_key"))")
-            #expect(missing.message == "Error: Document not found. Operation: Get \(name) edge key=\(edge.string("_key"))")
-            #expect(try await api.delete("\(base)/\(edge.string("_key"))").message
-                == "Error: Document not found. Operation: Delete \(name) edge key=\(edge.string("_key"))")
+            #expect(
+                missing.message == "Error: Document not found. Operation: Get \(name) edge key=\(edge.string("_key"))")
+            #expect(
+                try await api.delete("\(base)/\(edge.string("_key"))").message
+                    == "Error: Document not found. Operation: Delete \(name) edge key=\(edge.string("_key"))")
             _ = try await api.post(base, ["_from": "a/1", "_to": "b/2"])
             let all = try await api.delete(base)
             #expect(all["message"] == .string("Deleted all edges in the \"\(name)__\(w)\" collection"))
@@ -59,7 +61,8 @@ struct EdgeRouteTests {
             #expect(try await api.post(base, ["_from": "a/1", "_to": "b/c/d"]).isError(400, errorNum: 1233))
             let keyed = try await api.post(base, ["_key": "e1", "_from": "a/1", "_to": "b/2"])
             #expect(keyed.string("_key") == "e1")
-            #expect(try await api.post(base, ["_key": "e1", "_from": "a/1", "_to": "b/2"]).isError(400, errorNum: 1210))
+            #expect(
+                try await api.post(base, ["_key": "e1", "_from": "a/1", "_to": "b/2"]).isError(400, errorNum: 1210))
         }
     }
 

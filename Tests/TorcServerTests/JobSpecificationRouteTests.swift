@@ -14,7 +14,8 @@ struct JobSpecificationRouteTests {
             _ = try await api.create(w, "resource_requirements", ["name": "medium", "num_cpus": 4])
             let scheduler = try await api.create(w, "local_schedulers", ["name": "test"])
             let pre = try await api.post(
-                "/workflows/\(w)/job_specifications", ["name": "preprocess", "command": "pre", "output_files": ["file1"]])
+                "/workflows/\(w)/job_specifications",
+                ["name": "preprocess", "command": "pre", "output_files": ["file1"]])
             #expect(pre.status == 200)
             #expect(pre["internal"]["num_cpus"] == 0, "this route answers the stored job with internal")
             let work = try await api.post(
@@ -28,18 +29,20 @@ struct JobSpecificationRouteTests {
             #expect(work.status == 200)
             #expect(work.string("_key") == "my-job" && work["status"] == "uninitialized" && work["run_id"] == 0)
             let spec = try await api.get("/workflows/\(w)/job_specifications/my-job")
-            #expect(spec.json == [
-                "name": "work1", "command": "python work.py", "cancel_on_blocking_job_failure": true,
-                "blocked_by": ["preprocess"], "input_files": ["file1"], "output_files": ["file2"],
-                "resource_requirements": "medium", "scheduler": scheduler["_id"] ?? .null,
-                "user_data": [["key1": "val1"]],
-            ])
+            #expect(
+                spec.json == [
+                    "name": "work1", "command": "python work.py", "cancel_on_blocking_job_failure": true,
+                    "blocked_by": ["preprocess"], "input_files": ["file1"], "output_files": ["file2"],
+                    "resource_requirements": "medium", "scheduler": scheduler["_id"] ?? .null,
+                    "user_data": [["key1": "val1"]],
+                ])
             let preSpec = try await api.get("/workflows/\(w)/job_specifications/\(pre.string("_key"))")
             #expect(preSpec["resource_requirements"] == "default" && preSpec["scheduler"] == "")
             let list = try await api.get("/workflows/\(w)/job_specifications?skip=1")
             #expect(list.items == [spec.json] && list["total_count"] == 2 && list["has_more"] == false)
-            #expect(try await api.get("/workflows/\(w)/job_specifications/nope").message
-                == "Error: Document not found. Operation: Get jobs with key=nope")
+            #expect(
+                try await api.get("/workflows/\(w)/job_specifications/nope").message
+                    == "Error: Document not found. Operation: Get jobs with key=nope")
         }
     }
 
@@ -74,8 +77,9 @@ struct LegacyRouteTests {
         try await APIClient.withService { (api: APIClient) async throws in
             #expect(try await api.get("/workflow_config").isError(500))
             #expect(try await api.post("/workflow_config", [:]).isError(500))
-            #expect(try await api.post("/workflow_config", ["_key": "abc"]).message
-                == "abc cannot be set on POST for workflow_config")
+            #expect(
+                try await api.post("/workflow_config", ["_key": "abc"]).message
+                    == "abc cannot be set on POST for workflow_config")
             #expect(try await api.post("/workflow_config", ["bogus": 1]).isError(400))
             #expect(try await api.put("/workflow_config/x", [:]).isError(500))
             #expect(try await api.put("/workflow_config/x", ["bogus": 1]).isError(400))

@@ -52,9 +52,11 @@ struct LookupRouteTests {
             let w = try await api.createWorkflow()
             let job = try await api.create(w, "jobs", ["command": "c"])
             let defaults = try await api.get("/workflows/\(w)/jobs/resource_requirements/\(job.string("_key"))")
-            #expect(defaults.json == [
-                "name": "default", "num_cpus": 1, "num_gpus": 0, "num_nodes": 1, "memory": "1m", "runtime": "P0DT1M",
-            ])
+            #expect(
+                defaults.json == [
+                    "name": "default", "num_cpus": 1, "num_gpus": 0, "num_nodes": 1, "memory": "1m",
+                    "runtime": "P0DT1M",
+                ])
             let rr = try await api.create(w, "resource_requirements", ["name": "big", "num_cpus": 8])
             try await api.link(w, "requires", from: job, to: rr)
             #expect(try await api.get("/workflows/\(w)/jobs/resource_requirements/\(job.string("_key"))").json == rr)
@@ -143,7 +145,9 @@ struct LookupRouteTests {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createWorkflow()
             var keys: [JSONValue] = []
-            for i in 0..<3 { keys.append(try await api.create(w, "jobs", ["command": .string("c\(i)")])["_key"] ?? .null) }
+            for i in 0..<3 {
+                keys.append(try await api.create(w, "jobs", ["command": .string("c\(i)")])["_key"] ?? .null)
+            }
             #expect(try await api.get("/workflows/\(w)/job_keys").json == ["items": .array(keys)])
             #expect(try await api.get("/workflows/nope/job_keys").isError(404))
         }

@@ -46,7 +46,9 @@ struct OpenAPIConformanceTests {
     func pathParameters() {
         let paths = OpenAPIDocument.document["paths"]?.objectValue ?? [:]
         for (path, item) in paths {
-            let fromPath = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+            let fromPath = path.split(separator: "/").filter { $0.hasPrefix("{") }.map {
+                String($0.dropFirst().dropLast())
+            }
             for (method, operation) in item.objectValue ?? [:] where method != "parameters" {
                 let declared = (operation["parameters"]?.arrayValue ?? []).filter { $0["in"] == "path" }
                     .compactMap { $0["name"]?.stringValue }
@@ -63,7 +65,8 @@ struct OpenAPIConformanceTests {
             let yaml = try await api.raw(.get, "/openapi.yaml")
             #expect(yaml.status == 200 && yaml.headers[.contentType] == "application/yaml")
             let foxx = try await api.raw(
-                .get, "/_db/\(api.database)/_admin/aardvark/foxxes/docs/swagger.json?mount=/torc-service", absolute: true)
+                .get, "/_db/\(api.database)/_admin/aardvark/foxxes/docs/swagger.json?mount=/torc-service",
+                absolute: true)
             #expect(foxx.status == 200 && foxx.json == json.json)
         }
     }

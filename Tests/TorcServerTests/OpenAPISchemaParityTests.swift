@@ -69,7 +69,8 @@ struct OpenAPISchemaParityTests {
     func servedSpecIsTheCommittedFile() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let committed = try String(contentsOf: root.appendingPathComponent("openapi/torc-service.yaml"), encoding: .utf8)
+        let committed = try String(
+            contentsOf: root.appendingPathComponent("openapi/torc-service.yaml"), encoding: .utf8)
         // A Swift multi-line literal drops the file's final newline, as the served YAML always did.
         #expect(OpenAPIDocument.yaml + "\n" == committed)
         #expect(OpenAPIDocument.document["openapi"] == "3.0.3")
@@ -117,12 +118,15 @@ enum SchemaComparison {
         // advertised only in the PUT schemas.
         let swiftNames = Set(swift.fields.map(\.name))
             .subtracting(specNames.contains("_oldRev") ? [] : ["_oldRev"]).subtracting(accepted)
-        for name in swiftNames.subtracting(specNames).sorted() { problems.append("\(path).\(name): only in Schemas.swift") }
+        for name in swiftNames.subtracting(specNames).sorted() {
+            problems.append("\(path).\(name): only in Schemas.swift")
+        }
         for name in specNames.subtracting(swiftNames).sorted() { problems.append("\(path).\(name): only in the spec") }
         let specRequired = Set((spec["required"]?.arrayValue ?? []).compactMap(\.stringValue))
         let swiftRequired = Set(swift.fields.filter(\.required).map(\.name))
         if specRequired != swiftRequired {
-            problems.append("\(path): required \(specRequired.sorted()) in the spec, \(swiftRequired.sorted()) in Schemas.swift")
+            problems.append(
+                "\(path): required \(specRequired.sorted()) in the spec, \(swiftRequired.sorted()) in Schemas.swift")
         }
         if swift.allowsUnknown != (spec["additionalProperties"] == true) {
             problems.append("\(path): free-form in one, strict in the other")
@@ -130,8 +134,10 @@ enum SchemaComparison {
         for field in swift.fields {
             guard let property = properties[field.name].map(SpecSchemas.resolve) else { continue }
             problems += typeProblems(spec: property, swift: field.type, path: "\(path).\(field.name)")
-            if let specDefault = property["default"], let swiftDefault = field.defaultValue, specDefault != swiftDefault {
-                problems.append("\(path).\(field.name): default \(specDefault) in the spec, \(swiftDefault) in Schemas.swift")
+            if let specDefault = property["default"], let swiftDefault = field.defaultValue, specDefault != swiftDefault
+            {
+                problems.append(
+                    "\(path).\(field.name): default \(specDefault) in the spec, \(swiftDefault) in Schemas.swift")
             }
         }
         return problems
@@ -140,14 +146,21 @@ enum SchemaComparison {
     static func typeProblems(spec: JSONValue, swift: FieldType, path: String) -> [String] {
         let type = spec["type"]?.stringValue
         switch swift {
-        case .string: return type == "string" ? [] : ["\(path): string in Schemas.swift, \(type ?? "untyped") in the spec"]
-        case .integer: return type == "integer" ? [] : ["\(path): integer in Schemas.swift, \(type ?? "untyped") in the spec"]
-        case .number: return type == "number" ? [] : ["\(path): number in Schemas.swift, \(type ?? "untyped") in the spec"]
-        case .boolean: return type == "boolean" ? [] : ["\(path): boolean in Schemas.swift, \(type ?? "untyped") in the spec"]
+        case .string:
+            return type == "string" ? [] : ["\(path): string in Schemas.swift, \(type ?? "untyped") in the spec"]
+        case .integer:
+            return type == "integer" ? [] : ["\(path): integer in Schemas.swift, \(type ?? "untyped") in the spec"]
+        case .number:
+            return type == "number" ? [] : ["\(path): number in Schemas.swift, \(type ?? "untyped") in the spec"]
+        case .boolean:
+            return type == "boolean" ? [] : ["\(path): boolean in Schemas.swift, \(type ?? "untyped") in the spec"]
         case .any: return []
-        case .anyObject: return type == "object" ? [] : ["\(path): object in Schemas.swift, \(type ?? "untyped") in the spec"]
+        case .anyObject:
+            return type == "object" ? [] : ["\(path): object in Schemas.swift, \(type ?? "untyped") in the spec"]
         case .object(let schema):
-            guard type == "object" else { return ["\(path): object in Schemas.swift, \(type ?? "untyped") in the spec"] }
+            guard type == "object" else {
+                return ["\(path): object in Schemas.swift, \(type ?? "untyped") in the spec"]
+            }
             return problems(spec: spec, swift: schema, path: path)
         case .array(let element):
             guard type == "array", let items = spec["items"].map(SpecSchemas.resolve) else {

@@ -29,7 +29,9 @@ struct RouteParameterTests {
         }
     }
 
-    @Test("no handler asks for a parameter its pattern lacks", arguments: TorcRoutes.all.map { "\($0.method) \($0.path)" })
+    @Test(
+        "no handler asks for a parameter its pattern lacks", arguments: TorcRoutes.all.map { "\($0.method) \($0.path)" }
+    )
     func handlersReadDeclaredParameters(route name: String) async throws {
         let route = try #require(TorcRoutes.all.first { "\($0.method) \($0.path)" == name })
         let undeclared = try await Self.undeclaredParameter(route)

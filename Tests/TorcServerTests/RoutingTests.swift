@@ -5,9 +5,11 @@ import TorcCore
 /// docs/routes.md, "Conventions": route matching, methods and the error format.
 @Suite("Routing and errors")
 struct RoutingTests {
-    @Test("unknown paths are 404 in the service's error format", arguments: [
-        "/nothing", "/workflows/1/unknown_collection/2/3/4", "/workflows/1/jobs/find_by_status",
-    ])
+    @Test(
+        "unknown paths are 404 in the service's error format",
+        arguments: [
+            "/nothing", "/workflows/1/unknown_collection/2/3/4", "/workflows/1/jobs/find_by_status",
+        ])
     func unknownPaths(path: String) async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             #expect(try await api.get(path).isError(404))
@@ -19,7 +21,8 @@ struct RoutingTests {
         try await APIClient.withService { (api: APIClient) async throws in
             // `/` itself is the dashboard (DashboardTests); any other unknown path is 404.
             #expect(try await api.raw(.get, "/nothing-here", absolute: true).isError(404))
-            #expect(try await api.raw(.get, "/_db/\(api.database)/other-service/workflows", absolute: true).isError(404))
+            #expect(
+                try await api.raw(.get, "/_db/\(api.database)/other-service/workflows", absolute: true).isError(404))
             #expect(try await api.raw(.get, "/_db/\(api.database)", absolute: true).isError(404))
         }
     }

@@ -11,35 +11,44 @@ struct ValidationTests {
         var description: String { "\(collection) \(body)" }
     }
 
-    @Test("invalid bodies get 400 and store nothing", arguments: [
-        Case(collection: "files", body: #"{"path": "p", "file_hash": "x"}"#),
-        Case(collection: "files", body: #"{"name": "f"}"#),
-        Case(collection: "files", body: #"{"path": ""}"#),
-        Case(collection: "files", body: #"{"path": null}"#),
-        Case(collection: "files", body: #"{"path": 5}"#),
-        Case(collection: "files", body: #"{"path": "p", "st_mtime": "soon"}"#),
-        Case(collection: "files", body: #"[{"path": "p"}]"#),
-        Case(collection: "files", body: #""text""#),
-        Case(collection: "files", body: "42"),
-        Case(collection: "files", body: "{"),
-        Case(collection: "files", body: "{\"path\": \"p\"} trailing"),
-        Case(collection: "files", body: ""),
-        Case(collection: "jobs", body: #"{"command": "c", "run_id": 1.5}"#),
-        Case(collection: "jobs", body: #"{"command": "c", "run_id": 9007199254740993}"#),
-        Case(collection: "jobs", body: #"{"command": "c", "supports_termination": "yes"}"#),
-        Case(collection: "jobs", body: #"{"command": "c", "internal": {"num_nodes": 1}}"#),
-        Case(collection: "jobs", body: #"{"command": "c", "internal": {"scheduler_config_id": ""}}"#),
-        Case(collection: "jobs", body: #"{"name": "n"}"#),
-        Case(collection: "compute_nodes", body: #"{"hostname": "h", "start_time": "t", "resources": {"num_cpus": 1}}"#),
-        Case(collection: "compute_nodes", body: #"{"hostname": "h", "start_time": "t", "resources": {"num_cpus": 1, "memory_gb": 1, "extra": 1}}"#),
-        Case(collection: "compute_node_stats", body: #"{"hostname": "h", "timestamp": "t", "stats": [{"resource_type": "cpu"}]}"#),
-        Case(collection: "results", body: #"{"job_key": "1"}"#),
-        Case(collection: "slurm_schedulers", body: #"{"account": "a"}"#),
-        Case(collection: "user_data", body: #"[1, 2]"#),
-        Case(collection: "events", body: #""event""#),
-        Case(collection: "resource_requirements", body: #"{"num_cpus": "many"}"#),
-        Case(collection: "scheduled_compute_nodes", body: #"{"status": "pending"}"#),
-    ])
+    @Test(
+        "invalid bodies get 400 and store nothing",
+        arguments: [
+            Case(collection: "files", body: #"{"path": "p", "file_hash": "x"}"#),
+            Case(collection: "files", body: #"{"name": "f"}"#),
+            Case(collection: "files", body: #"{"path": ""}"#),
+            Case(collection: "files", body: #"{"path": null}"#),
+            Case(collection: "files", body: #"{"path": 5}"#),
+            Case(collection: "files", body: #"{"path": "p", "st_mtime": "soon"}"#),
+            Case(collection: "files", body: #"[{"path": "p"}]"#),
+            Case(collection: "files", body: #""text""#),
+            Case(collection: "files", body: "42"),
+            Case(collection: "files", body: "{"),
+            Case(collection: "files", body: "{\"path\": \"p\"} trailing"),
+            Case(collection: "files", body: ""),
+            Case(collection: "jobs", body: #"{"command": "c", "run_id": 1.5}"#),
+            Case(collection: "jobs", body: #"{"command": "c", "run_id": 9007199254740993}"#),
+            Case(collection: "jobs", body: #"{"command": "c", "supports_termination": "yes"}"#),
+            Case(collection: "jobs", body: #"{"command": "c", "internal": {"num_nodes": 1}}"#),
+            Case(collection: "jobs", body: #"{"command": "c", "internal": {"scheduler_config_id": ""}}"#),
+            Case(collection: "jobs", body: #"{"name": "n"}"#),
+            Case(
+                collection: "compute_nodes",
+                body: #"{"hostname": "h", "start_time": "t", "resources": {"num_cpus": 1}}"#),
+            Case(
+                collection: "compute_nodes",
+                body: #"{"hostname": "h", "start_time": "t", "resources": {"num_cpus": 1, "memory_gb": 1, "extra": 1}}"#
+            ),
+            Case(
+                collection: "compute_node_stats",
+                body: #"{"hostname": "h", "timestamp": "t", "stats": [{"resource_type": "cpu"}]}"#),
+            Case(collection: "results", body: #"{"job_key": "1"}"#),
+            Case(collection: "slurm_schedulers", body: #"{"account": "a"}"#),
+            Case(collection: "user_data", body: #"[1, 2]"#),
+            Case(collection: "events", body: #""event""#),
+            Case(collection: "resource_requirements", body: #"{"num_cpus": "many"}"#),
+            Case(collection: "scheduled_compute_nodes", body: #"{"status": "pending"}"#),
+        ])
     func invalid(c: Case) async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createWorkflow()
@@ -53,12 +62,15 @@ struct ValidationTests {
     func messages() async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createWorkflow()
-            #expect(try await api.post("/workflows/\(w)/jobs", ["name": "n"]).message
-                == #"child "command" fails because ["command" is required]"#)
-            #expect(try await api.post("/workflows/\(w)/files", ["path": "p", "file_hash": "x"]).message
-                == #""file_hash" is not allowed"#)
-            #expect(try await api.post("/workflows/\(w)/files", ["path": ""]).message
-                == #"child "path" fails because ["path" is not allowed to be empty]"#)
+            #expect(
+                try await api.post("/workflows/\(w)/jobs", ["name": "n"]).message
+                    == #"child "command" fails because ["command" is required]"#)
+            #expect(
+                try await api.post("/workflows/\(w)/files", ["path": "p", "file_hash": "x"]).message
+                    == #""file_hash" is not allowed"#)
+            #expect(
+                try await api.post("/workflows/\(w)/files", ["path": ""]).message
+                    == #"child "path" fails because ["path" is not allowed to be empty]"#)
             #expect(try await api.post("/workflows/\(w)/files").message == "request body is required")
             #expect(try await api.post("/workflows/\(w)/files", [1]).message == "request body must be an object")
         }
@@ -69,7 +81,11 @@ struct ValidationTests {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createWorkflow()
             let job = try await api.create(
-                w, "jobs", ["command": "c", "run_id": "4", "supports_termination": "TRUE", "cancel_on_blocking_job_failure": "false"])
+                w, "jobs",
+                [
+                    "command": "c", "run_id": "4", "supports_termination": "TRUE",
+                    "cancel_on_blocking_job_failure": "false",
+                ])
             #expect(job["run_id"] == 4)
             #expect(job["supports_termination"] == true)
             #expect(job["cancel_on_blocking_job_failure"] == false)
@@ -107,7 +123,8 @@ struct ValidationTests {
     func freeForm() async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createWorkflow()
-            let body = #"{"i":1,"f":1.0,"e":1e-7,"big":18446744073709551615,"neg":-3,"s":"é😀\n","n":null,"b":false,"a":[1,[2,[3,{"x":{}}]]],"o":{"z":1,"a":2}}"#
+            let body =
+                #"{"i":1,"f":1.0,"e":1e-7,"big":18446744073709551615,"neg":-3,"s":"é😀\n","n":null,"b":false,"a":[1,[2,[3,{"x":{}}]]],"o":{"z":1,"a":2}}"#
             let created = try await api.raw(.post, "/workflows/\(w)/user_data", body: body)
             #expect(created.status == 200)
             let read = try await api.get("/workflows/\(w)/user_data/\(created.string("_key"))")

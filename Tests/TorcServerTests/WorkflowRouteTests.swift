@@ -39,8 +39,9 @@ struct WorkflowRouteTests {
             _ = try await api.create(key, "jobs", ["command": "c"])
             let deleted = try await api.delete("/workflows/\(key)")
             #expect(deleted.status == 200 && deleted["description"] == "d")
-            #expect(try await api.get("/workflows/\(key)").message
-                == "Error: Document not found. Operation: Get workflows with key=\(key)")
+            #expect(
+                try await api.get("/workflows/\(key)").message
+                    == "Error: Document not found. Operation: Get workflows with key=\(key)")
             #expect(try await api.get("/workflows/\(key)/jobs").isError(404))
             #expect(try await api.get("/workflows/config/\(key)").isError(404))
             #expect(try await api.get("/workflows")["total_count"] == 1)
@@ -95,7 +96,10 @@ struct WorkflowRouteTests {
 
             let put = try await api.put(
                 "/workflows/config/\(w)",
-                ["_key": config["_key"], "_rev": config["_rev"], "compute_node_resource_stats": ["cpu": true, "interval": 5]])
+                [
+                    "_key": config["_key"], "_rev": config["_rev"],
+                    "compute_node_resource_stats": ["cpu": true, "interval": 5],
+                ])
             #expect(put.status == 200)
             #expect(put.string("_rev") != config.string("_rev"), "the answer carries the new _rev")
             let after = try await api.get("/workflows/config/\(w)")
@@ -106,14 +110,18 @@ struct WorkflowRouteTests {
 
             let stale = try await api.put("/workflows/config/\(w)", ["_rev": config["_rev"]])
             #expect(stale.isError(409))
-            #expect(stale.message == "Error: Conflicting revision. Operation: Update workflow config key=\(config.string("_key"))")
+            #expect(
+                stale.message
+                    == "Error: Conflicting revision. Operation: Update workflow config key=\(config.string("_key"))")
             let noKey = try await api.put("/workflows/config/\(w)", ["compute_node_resource_stats": ["disk": true]])
             #expect(noKey.status == 200)
             let other = try await api.createWorkflow()
             let otherConfig = try await api.get("/workflows/config/\(other)")
             let foreign = try await api.put("/workflows/config/\(w)", ["_key": otherConfig["_key"]])
             #expect(foreign.isError(400))
-            #expect(try await api.put("/workflows/config/\(w)", ["compute_node_resource_stats": ["gpu": true]]).isError(400))
+            #expect(
+                try await api.put("/workflows/config/\(w)", ["compute_node_resource_stats": ["gpu": true]]).isError(400)
+            )
         }
     }
 

@@ -33,7 +33,9 @@ public struct CollectionName: Hashable, Sendable, CustomStringConvertible, Compa
         let utf8 = Array(rawValue.utf8)
         guard utf8.count > 2 else { return nil }
         for i in 0..<(utf8.count - 1) where utf8[i] == 0x5F && utf8[i + 1] == 0x5F {
-            guard let base = WorkflowCollection(rawValue: String(decoding: utf8[..<i], as: UTF8.self)) else { return nil }
+            guard let base = WorkflowCollection(rawValue: String(decoding: utf8[..<i], as: UTF8.self)) else {
+                return nil
+            }
             return (base, String(decoding: utf8[(i + 2)...], as: UTF8.self))
         }
         return nil

@@ -41,9 +41,10 @@ public struct FieldPredicate: Sendable, Hashable {
 
     /// Whether a path segment can be embedded in a query text safely.
     public static func isValidSegment(_ segment: String) -> Bool {
-        !segment.isEmpty && segment.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
-        }
+        !segment.isEmpty
+            && segment.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+            }
     }
 
     /// Reference evaluation of the predicate on a document body; backends that

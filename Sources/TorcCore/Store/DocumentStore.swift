@@ -90,7 +90,8 @@ public protocol StoreWriter: StoreReader {
     func removeEdges(touching handles: [String], in edgeCollections: [CollectionName]) throws(StoreError)
 
     /// Removes the edges of `edgeCollections` whose `_from` or `_to` points into `collection`.
-    func removeEdges(touchingCollection collection: CollectionName, in edgeCollections: [CollectionName]) throws(StoreError)
+    func removeEdges(touchingCollection collection: CollectionName, in edgeCollections: [CollectionName])
+        throws(StoreError)
 }
 
 /// What a write transaction touches. Backends use it to take the right locks:
@@ -178,12 +179,16 @@ public enum DatabaseName {
 
 extension StoreWriter {
     /// The ids of `insert(_:into:)`, for backends without a cheaper way.
-    public func insertReturningIDs(_ bodies: [JSONObject], into collection: CollectionName) throws(StoreError) -> [String] {
+    public func insertReturningIDs(_ bodies: [JSONObject], into collection: CollectionName) throws(StoreError)
+        -> [String]
+    {
         try insert(bodies, into: collection).map(\.id)
     }
 
     /// `replace(_:in:)`, result dropped, for backends without a cheaper way.
-    public func replaceWithoutResult(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) {
+    public func replaceWithoutResult(_ replacements: [DocumentReplacement], in collection: CollectionName)
+        throws(StoreError)
+    {
         _ = try replace(replacements, in: collection)
     }
 }

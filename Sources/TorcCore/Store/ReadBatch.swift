@@ -110,7 +110,8 @@ public struct ReadBatch: Sendable {
                 answers.append(.documents(found))
             case .edges(let collection, let end, let source):
                 let handles = Self.resolve(source, answers: answers)
-                let edges = end == .from
+                let edges =
+                    end == .from
                     ? try reader.edges(in: collection, from: handles) : try reader.edges(in: collection, to: handles)
                 answers.append(.documents(edges))
             case .find(let query):

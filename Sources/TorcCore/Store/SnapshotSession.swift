@@ -137,7 +137,8 @@ public final class SnapshotSession: StoreWriter {
                 for (item, result) in zip(items, stored) {
                     if let placeholder = item.placeholderKey {
                         replacements[placeholder] = result.key
-                        replacements[DocumentKey.id(placeholder, in: collection)] = DocumentKey.id(result.key, in: collection)
+                        replacements[DocumentKey.id(placeholder, in: collection)] = DocumentKey.id(
+                            result.key, in: collection)
                     }
                     if let rev = item.body["_rev"]?.stringValue { replacements[rev] = result.rev }
                 }
@@ -254,7 +255,8 @@ public final class SnapshotSession: StoreWriter {
         -> [Document]
     {
         guard !handles.isEmpty else { return [] }
-        for handle in handles where !completeEdges.contains(EdgeQuery(collection: collection, end: end, handle: handle)) {
+        for handle in handles where !completeEdges.contains(EdgeQuery(collection: collection, end: end, handle: handle))
+        {
             throw miss("edges of \(collection.rawValue) at \(handle) were not read")
         }
         let wanted = Set(handles)
@@ -264,8 +266,9 @@ public final class SnapshotSession: StoreWriter {
 
     public func edges(in collection: CollectionName, from: String, to: String) throws(StoreError) -> [Document] {
         let all = (snapshotEdges[collection] ?? []) + (insertedEdges[collection] ?? [])
-        guard completeEdges.contains(EdgeQuery(collection: collection, end: .from, handle: from))
-            || completeEdges.contains(EdgeQuery(collection: collection, end: .to, handle: to))
+        guard
+            completeEdges.contains(EdgeQuery(collection: collection, end: .from, handle: from))
+                || completeEdges.contains(EdgeQuery(collection: collection, end: .to, handle: to))
         else { throw miss("edges of \(collection.rawValue) from \(from) to \(to) were not read") }
         return all.filter { $0.from == from && $0.to == to }
     }
@@ -336,7 +339,7 @@ public final class SnapshotSession: StoreWriter {
             let result = Document(document)
             written[result.id] = result
             var outgoing = clean
-            outgoing["_rev"] = .string(rev)  // only to recognise the revision in `finalize`; not sent
+            outgoing["_rev"] = .string(rev) // only to recognise the revision in `finalize`; not sent
             items.append((placeholderKey: placeholder, body: outgoing))
             stored.append(result)
         }

@@ -59,7 +59,8 @@ extension WorkflowDatabase {
             try writer.truncate(name)
             return .object([
                 "message": .string(
-                    "Deleted all documents in the \"\(collection.rawValue)\" collection for workflow \(workflowDoc.key)")
+                    "Deleted all documents in the \"\(collection.rawValue)\" collection for workflow \(workflowDoc.key)"
+                )
             ])
         }
     }

@@ -18,7 +18,8 @@ extension WorkflowDatabase {
         let batch = BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .produces)
         return try await read(prefetching: batch) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
-            let job = try Self.requireJob(reader, workflow: w, key: key, operation: "Get files produced_by_job key=\(key)")
+            let job = try Self.requireJob(
+                reader, workflow: w, key: key, operation: "Get files produced_by_job key=\(key)")
             let files = try GraphTraversal.outbound(reader, CollectionName(.produces, workflow: w), from: job.id)
             return paging.envelope(paging.page(files).map(\.json), totalCount: files.count)
         }
@@ -57,7 +58,8 @@ extension WorkflowDatabase {
     /// `GET /workflows/{W}/jobs/resource_requirements/{K}`: the stored
     /// requirements, or the defaults when the job has none.
     public func jobResourceRequirements(workflow: String, key: String) async throws -> JSONValue {
-        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .requires)) { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .requires)) {
+            reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             return try ResourceRequirementsLookup.forJob(reader, workflow: w, job: job)?.json
@@ -67,7 +69,8 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/jobs/process_stats/{K}`: a bare array sorted by `run_id`.
     public func jobProcessStats(workflow: String, key: String) async throws -> JSONValue {
-        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .processUsed)) { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .processUsed)) {
+            reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             let stats = try GraphTraversal.outbound(reader, CollectionName(.processUsed, workflow: w), from: job.id)
@@ -108,7 +111,8 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/results/find_by_job/{K}`: the job's latest result.
     public func latestResult(workflow: String, key: String) async throws -> JSONValue {
-        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .returned)) { reader in
+        try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .returned)) {
+            reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
             let results = try GraphTraversal.outbound(reader, CollectionName(.returned, workflow: w), from: job.id)

@@ -45,7 +45,9 @@ extension WorkflowDatabase {
             let jobs = try Self.jobsPage(reader, workflow: w, status: status, name: name, skip: skip, limit: limit)
             var schedulers: [JSONValue] = []
             for collection in WorkflowCollection.schedulers {
-                for document in try reader.find(DocumentQuery(CollectionName(collection, workflow: w), limit: limit)).documents {
+                for document in try reader.find(DocumentQuery(CollectionName(collection, workflow: w), limit: limit))
+                    .documents
+                {
                     var body = document.body
                     body["scheduler_type"] = .string(collection.rawValue)
                     schedulers.append(.object(body))
@@ -67,7 +69,9 @@ extension WorkflowDatabase {
 
     /// One page of a workflow's jobs, filtered by status and by a substring of
     /// the name (the part of the workflow view that may scan all jobs).
-    public func dashboardJobs(key: String, status: String?, name: String?, skip: Int, limit: Int) async throws -> JSONValue {
+    public func dashboardJobs(key: String, status: String?, name: String?, skip: Int, limit: Int) async throws
+        -> JSONValue
+    {
         let limit = min(max(limit, 1), 500)
         let skip = max(skip, 0)
         return try await read { reader in
@@ -120,14 +124,16 @@ extension WorkflowDatabase {
                 try GraphTraversal.outbound(reader, CollectionName(edge, workflow: w), from: job.id)
             }
             func byRunID(_ documents: [Document]) -> JSONValue {
-                .array(documents.enumerated().sorted { a, b in
-                    let ra = a.element["run_id"]?.doubleValue ?? 0
-                    let rb = b.element["run_id"]?.doubleValue ?? 0
-                    return ra != rb ? ra < rb : a.offset < b.offset
-                }.map(\.element.json))
+                .array(
+                    documents.enumerated().sorted { a, b in
+                        let ra = a.element["run_id"]?.doubleValue ?? 0
+                        let rb = b.element["run_id"]?.doubleValue ?? 0
+                        return ra != rb ? ra < rb : a.offset < b.offset
+                    }.map(\.element.json))
             }
-            let events = try reader.find(DocumentQuery(
-                CollectionName(.events, workflow: w), filters: [.equal("job_key", .string(job.key))], limit: 500))
+            let events = try reader.find(
+                DocumentQuery(
+                    CollectionName(.events, workflow: w), filters: [.equal("job_key", .string(job.key))], limit: 500))
             return [
                 "job": JobView.api(job),
                 "resource_requirements": try ResourceRequirementsLookup.forJob(reader, workflow: w, job: job)?.json
@@ -138,8 +144,9 @@ extension WorkflowDatabase {
                 "output_files": .array(try outbound(.produces).map(\.json)),
                 "events": .array(events.documents.map(\.json)),
                 "process_stats": byRunID(try outbound(.processUsed)),
-                "blocked_by": .array(try GraphTraversal.inbound(reader, CollectionName(.blocks, workflow: w), to: job.id)
-                    .map { ["key": .string($0.key), "name": $0["name"] ?? .null, "status": $0["status"] ?? .null] }),
+                "blocked_by": .array(
+                    try GraphTraversal.inbound(reader, CollectionName(.blocks, workflow: w), to: job.id)
+                        .map { ["key": .string($0.key), "name": $0["name"] ?? .null, "status": $0["status"] ?? .null] }),
             ]
         }
     }
@@ -173,7 +180,8 @@ extension WorkflowDatabase {
             total = matching.count
             items = skip < matching.count ? Array(matching[skip..<min(matching.count, skip + limit)]) : []
         } else {
-            let result = try reader.find(DocumentQuery(jobs, filters: filters, skip: skip, limit: limit, countTotal: true))
+            let result = try reader.find(
+                DocumentQuery(jobs, filters: filters, skip: skip, limit: limit, countTotal: true))
             items = result.documents
             total = result.totalCount ?? 0
         }
@@ -183,7 +191,8 @@ extension WorkflowDatabase {
         ]
     }
 
-    static func firstDocuments(_ reader: any StoreReader, _ collection: CollectionName, limit: Int) throws -> JSONValue {
+    static func firstDocuments(_ reader: any StoreReader, _ collection: CollectionName, limit: Int) throws -> JSONValue
+    {
         let result = try reader.find(DocumentQuery(collection, limit: limit, countTotal: true))
         return ["items": .array(result.documents.map(\.json)), "total_count": .int(Int64(result.totalCount ?? 0))]
     }

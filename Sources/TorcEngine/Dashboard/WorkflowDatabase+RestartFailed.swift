@@ -10,8 +10,10 @@ extension WorkflowDatabase {
         try await write(workflow: WorkflowLookup.key(key)) { writer in
             let w = try WorkflowLookup.require(writer, key).key
             let jobs = CollectionName(.jobs, workflow: w)
-            let finished = try writer.find(DocumentQuery(
-                jobs, filters: [FieldPredicate(["status"], .oneOf, ["done", "terminated", "canceled"])])).documents
+            let finished = try writer.find(
+                DocumentQuery(
+                    jobs, filters: [FieldPredicate(["status"], .oneOf, ["done", "terminated", "canceled"])])
+            ).documents
             // The latest result of every finished job, read in two set-based steps.
             let edges = try writer.edges(in: CollectionName(.returned, workflow: w), from: finished.map(\.id))
             var resultsOf: [String: [String]] = [:]
@@ -20,7 +22,9 @@ extension WorkflowDatabase {
             for result in try GraphTraversal.resolve(writer, Array(Set(edges.map(\.to)))) { byID[result.id] = result }
             let failed = finished.filter { job in
                 if job["status"]?.stringValue == "canceled" { return true }
-                guard let latest = LatestResult.pick((resultsOf[job.id] ?? []).compactMap { byID[$0] }) else { return true }
+                guard let latest = LatestResult.pick((resultsOf[job.id] ?? []).compactMap { byID[$0] }) else {
+                    return true
+                }
                 return (latest["return_code"]?.doubleValue ?? 0) != 0
             }
             _ = try JobWrites.setStatus(writer, jobs, failed, to: "uninitialized")

@@ -61,7 +61,8 @@ public enum ISODuration {
             }
             var end = chars.startIndex
             while end < chars.endIndex,
-                (chars[end] >= 0x30 && chars[end] <= 0x39) || chars[end] == UInt8(ascii: ".") || chars[end] == UInt8(ascii: ",")
+                (chars[end] >= 0x30 && chars[end] <= 0x39) || chars[end] == UInt8(ascii: ".")
+                    || chars[end] == UInt8(ascii: ",")
             {
                 end += 1
             }
@@ -74,13 +75,29 @@ public enum ISODuration {
             let rank: Int
             let factor: Double
             switch (inTime, designator) {
-            case (false, UInt8(ascii: "Y")): rank = 0; factor = 0; inexact = true
-            case (false, UInt8(ascii: "M")): rank = 1; factor = 0; inexact = true
-            case (false, UInt8(ascii: "W")): rank = 2; factor = 604_800
-            case (false, UInt8(ascii: "D")): rank = 3; factor = 86_400
-            case (true, UInt8(ascii: "H")): rank = 4; factor = 3_600
-            case (true, UInt8(ascii: "M")): rank = 5; factor = 60
-            case (true, UInt8(ascii: "S")): rank = 6; factor = 1
+            case (false, UInt8(ascii: "Y")):
+                rank = 0
+                factor = 0
+                inexact = true
+            case (false, UInt8(ascii: "M")):
+                rank = 1
+                factor = 0
+                inexact = true
+            case (false, UInt8(ascii: "W")):
+                rank = 2
+                factor = 604_800
+            case (false, UInt8(ascii: "D")):
+                rank = 3
+                factor = 86_400
+            case (true, UInt8(ascii: "H")):
+                rank = 4
+                factor = 3_600
+            case (true, UInt8(ascii: "M")):
+                rank = 5
+                factor = 60
+            case (true, UInt8(ascii: "S")):
+                rank = 6
+                factor = 1
             default: throw invalid
             }
             guard rank > lastRank else { throw invalid }

@@ -37,7 +37,8 @@ extension WorkflowDatabase {
             autoTune["enabled"] = true
             status["auto_tune_status"] = .object(autoTune)
             _ = try writer.replace(
-                [DocumentReplacement(key: status.key, body: status.body, expectedRev: status.rev)], in: .workflowStatuses)
+                [DocumentReplacement(key: status.key, body: status.body, expectedRev: status.rev)],
+                in: .workflowStatuses)
             return ["message": "Enabled jobs for auto-tune mode."]
         }
     }
@@ -64,7 +65,8 @@ extension WorkflowDatabase {
                 let results = try GraphTraversal.outbound(writer, CollectionName(.returned, workflow: w), from: job.id)
                 guard let result = LatestResult.pick(results) else {
                     throw ServiceError.badRequest(
-                        "No job result for \(job.key) - \(job["status"]?.stringValue ?? ""). Cannot complete auto-tune.")
+                        "No job result for \(job.key) - \(job["status"]?.stringValue ?? ""). Cannot complete auto-tune."
+                    )
                 }
                 guard let rr = try ResourceRequirementsLookup.forJob(writer, workflow: w, job: job) else {
                     throw ServiceError.badRequest("Job \(job.key) has no resource requirements to tune")
@@ -107,7 +109,8 @@ extension WorkflowDatabase {
             autoTune["enabled"] = false
             status["auto_tune_status"] = .object(autoTune)
             _ = try writer.replace(
-                [DocumentReplacement(key: status.key, body: status.body, expectedRev: status.rev)], in: .workflowStatuses)
+                [DocumentReplacement(key: status.key, body: status.body, expectedRev: status.rev)],
+                in: .workflowStatuses)
             return ["message": "Processed the results of auto-tuning resource requirements."]
         }
     }

@@ -107,7 +107,8 @@ struct InitializationPlan {
         var blocked = Set<String>()
         var queue: [String] = []
         for job in jobs where job["status"] != "done" {
-            for dependent in dependents[job.id] ?? [] where jobIDs.contains(dependent) && blocked.insert(dependent).inserted {
+            for dependent in dependents[job.id] ?? []
+            where jobIDs.contains(dependent) && blocked.insert(dependent).inserted {
                 queue.append(dependent)
             }
         }
@@ -115,7 +116,8 @@ struct InitializationPlan {
         while index < queue.count {
             let current = queue[index]
             index += 1
-            for dependent in dependents[current] ?? [] where jobIDs.contains(dependent) && blocked.insert(dependent).inserted {
+            for dependent in dependents[current] ?? []
+            where jobIDs.contains(dependent) && blocked.insert(dependent).inserted {
                 queue.append(dependent)
             }
         }

@@ -25,12 +25,14 @@ extension WorkflowDatabase {
     }
 
     /// `PUT /workflows/{W}/jobs/manage_status_change/{K}/{status}/{rev}`.
-    public func manageStatusChange(workflow: String, key: String, status: String, rev: String) async throws -> JSONValue {
+    public func manageStatusChange(workflow: String, key: String, status: String, rev: String) async throws -> JSONValue
+    {
         let batch = BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .blocks)
         let answer = try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
             guard !JobStatus.complete.contains(status) else {
-                throw ServiceError.badRequest("status=\(status) indicates completion. Post complete_job status instead.")
+                throw ServiceError.badRequest(
+                    "status=\(status) indicates completion. Post complete_job status instead.")
             }
             guard JobStatus.all.contains(status) else { throw ServiceError.badRequest("Invalid job status: \(status)") }
             let job = try Self.requireJob(writer, workflow: w, key: key)
@@ -111,7 +113,8 @@ struct CompletionProcessing {
             for dependent in dependents {
                 guard let blockers = try completeBlockers(of: dependent) else { continue }
                 decided.insert(dependent.id)
-                let cancel = try dependent["cancel_on_blocking_job_failure"] != .bool(false)
+                let cancel =
+                    try dependent["cancel_on_blocking_job_failure"] != .bool(false)
                     && Self.anyFailed(writer, workflow: workflow, blockers)
                 let updated = try JobWrites.setStatus(writer, jobs, [dependent], to: cancel ? "canceled" : "ready")
                 if cancel, let canceled = updated.first { pending.append(canceled) }
@@ -174,7 +177,9 @@ struct CompletionProcessing {
         var frontier = [origin.id]
         var downstream: [String] = []
         while !frontier.isEmpty {
-            let next = unique(try writer.edges(in: blocks, from: frontier).map(\.to)).filter { visited.insert($0).inserted }
+            let next = unique(try writer.edges(in: blocks, from: frontier).map(\.to)).filter {
+                visited.insert($0).inserted
+            }
             downstream += next
             frontier = next
         }

@@ -10,7 +10,9 @@ import TorcCore
 /// jobs: candidates come from the status index, in small pages, and the scan
 /// stops as soon as the caller is full.
 extension WorkflowDatabase {
-    public func prepareJobsForSubmission(key: String, query: QueryParameters, body: JSONValue?) async throws -> JSONValue {
+    public func prepareJobsForSubmission(key: String, query: QueryParameters, body: JSONValue?) async throws
+        -> JSONValue
+    {
         let resources = try Schemas.workerResources.validateBody(body)
         let limit = try Self.candidateLimit(query)
         let request = try WorkerRequest(resources)

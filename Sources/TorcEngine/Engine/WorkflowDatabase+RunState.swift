@@ -127,7 +127,8 @@ extension WorkflowDatabase {
             status["scheduled_compute_node_ids"] = []
             status["auto_tune_status"] = ["enabled": true, "job_keys": []]
             _ = try writer.replace(
-                [DocumentReplacement(key: status.key, body: status.body, expectedRev: status.rev)], in: .workflowStatuses)
+                [DocumentReplacement(key: status.key, body: status.body, expectedRev: status.rev)],
+                in: .workflowStatuses)
             return ["message": "Reset job status to uninitialized"]
         }
     }

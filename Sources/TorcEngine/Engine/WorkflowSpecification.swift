@@ -19,7 +19,9 @@ struct WorkflowSpecification {
         .optional("description", nullableText),
         .defaulted("files", .array(.object(Schemas.file)), []),
         .defaulted("resource_requirements", .array(.object(Schemas.resourceRequirements)), []),
-        .defaulted("schedulers", .object(schedulersSchema), .object(["aws_schedulers": [], "local_schedulers": [], "slurm_schedulers": []])),
+        .defaulted(
+            "schedulers", .object(schedulersSchema),
+            .object(["aws_schedulers": [], "local_schedulers": [], "slurm_schedulers": []])),
         .defaulted("jobs", .array(.object(JobSpecification.schema)), []),
         .optional("config", .anyObject),
     ])
@@ -54,10 +56,11 @@ struct WorkflowSpecification {
                 if case .object(let inner) = value {
                     sorted[name] = .object(canonical(inner))
                 } else if case .array(let items) = value {
-                    sorted[name] = .array(items.map { item in
-                        if case .object(let inner) = item { return .object(canonical(inner)) }
-                        return item
-                    })
+                    sorted[name] = .array(
+                        items.map { item in
+                            if case .object(let inner) = item { return .object(canonical(inner)) }
+                            return item
+                        })
                 } else {
                     sorted[name] = value
                 }
@@ -69,7 +72,8 @@ struct WorkflowSpecification {
         func resolve(_ name: String) throws(ServiceError) -> Int? {
             let matches = byName[name] ?? []
             if matches.count > 1 {
-                throw .badRequest("filter = \(JSONWriter.string(["name": .string(name)])) matches \(matches.count) documents")
+                throw .badRequest(
+                    "filter = \(JSONWriter.string(["name": .string(name)])) matches \(matches.count) documents")
             }
             return matches.first
         }
@@ -124,19 +128,26 @@ struct WorkflowSpecification {
             let text = JSONWriter.string(.object(job))
             var resolved = Job(body: JobSpecification.jobBody(job))
             for name in Self.strings(job["input_files"]) {
-                guard let index = try files.resolve(name) else { throw ServiceError.badRequest("Invalid input file=\(name) in \(text)") }
+                guard let index = try files.resolve(name) else {
+                    throw ServiceError.badRequest("Invalid input file=\(name) in \(text)")
+                }
                 resolved.inputs.append(index)
             }
             for name in Self.strings(job["output_files"]) {
-                guard let index = try files.resolve(name) else { throw ServiceError.badRequest("Invalid output file=\(name) in \(text)") }
+                guard let index = try files.resolve(name) else {
+                    throw ServiceError.badRequest("Invalid output file=\(name) in \(text)")
+                }
                 resolved.outputs.append(index)
             }
             for name in Self.strings(job["blocked_by"]) {
                 let matches = jobsByName[name] ?? []
                 if matches.count > 1 {
-                    throw ServiceError.badRequest("filter = \(JSONWriter.string(["name": .string(name)])) matches \(matches.count) documents")
+                    throw ServiceError.badRequest(
+                        "filter = \(JSONWriter.string(["name": .string(name)])) matches \(matches.count) documents")
                 }
-                guard let index = matches.first else { throw ServiceError.badRequest("Invalid blocked_by=\(name) in job \(text)") }
+                guard let index = matches.first else {
+                    throw ServiceError.badRequest("Invalid blocked_by=\(name) in job \(text)")
+                }
                 resolved.blockedBy.append(index)
             }
             if let name = job["resource_requirements"]?.stringValue {
@@ -148,13 +159,15 @@ struct WorkflowSpecification {
             if let reference = job["scheduler"]?.stringValue, !reference.isEmpty {
                 let invalid = ServiceError.badRequest("Invalid scheduler=\(reference) in job=\(text)")
                 let parts = reference.split(separator: "/", omittingEmptySubsequences: false)
-                guard parts.count == 2, let (kind, entries) = schedulers.first(where: { $0.0.rawValue == parts[0] }) else {
+                guard parts.count == 2, let (kind, entries) = schedulers.first(where: { $0.0.rawValue == parts[0] })
+                else {
                     throw invalid
                 }
                 guard let index = try entries.resolve(String(parts[1])) else { throw invalid }
                 resolved.scheduler = (kind, index)
             }
-            resolved.userData = (job["user_data"]?.arrayValue ?? []).compactMap(\.objectValue).map(DocumentSchema.storable)
+            resolved.userData = (job["user_data"]?.arrayValue ?? []).compactMap(\.objectValue).map(
+                DocumentSchema.storable)
             jobs.append(resolved)
         }
     }

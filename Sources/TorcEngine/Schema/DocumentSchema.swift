@@ -88,12 +88,15 @@ public struct DocumentSchema: Sendable {
     }
 
     /// Converts one value to `type`, or explains why it cannot be.
-    public static func convert(_ value: JSONValue, as type: FieldType, path: [String]) throws(ServiceError) -> JSONValue {
+    public static func convert(_ value: JSONValue, as type: FieldType, path: [String]) throws(ServiceError) -> JSONValue
+    {
         try convertIfChanged(value, as: type, path: path) ?? value
     }
 
     /// The converted value, `nil` when `value` is valid as it is.
-    static func convertIfChanged(_ value: JSONValue, as type: FieldType, path: [String]) throws(ServiceError) -> JSONValue? {
+    static func convertIfChanged(_ value: JSONValue, as type: FieldType, path: [String]) throws(ServiceError)
+        -> JSONValue?
+    {
         switch type {
         case .any:
             return nil

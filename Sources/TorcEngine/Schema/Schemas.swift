@@ -5,7 +5,9 @@ import TorcCore
 public enum Schemas {
     /// Workflow (docs/data-model.md, "Document types").
     public static let workflow = DocumentSchema(
-        DocumentSchema.systemFields + [.optional("name", .text), .optional("user", .text), .optional("description", .text)]
+        DocumentSchema.systemFields + [
+            .optional("name", .text), .optional("user", .text), .optional("description", .text),
+        ]
     )
 
     /// `compute_node_resource_stats` of a workflow config, all defaulted (docs/data-model.md, "Document types").
@@ -30,7 +32,9 @@ public enum Schemas {
     /// Workflow config (docs/data-model.md, "Document types").
     public static let workflowConfig = DocumentSchema(
         DocumentSchema.systemFields + [
-            .defaulted("compute_node_resource_stats", .object(computeNodeResourceStats), .object(defaultComputeNodeResourceStats))
+            .defaulted(
+                "compute_node_resource_stats", .object(computeNodeResourceStats),
+                .object(defaultComputeNodeResourceStats))
         ]
     )
 
@@ -82,7 +86,9 @@ public enum Schemas {
 
     /// File (docs/data-model.md, "Document types").
     public static let file = DocumentSchema(
-        DocumentSchema.systemFields + [.optional("name", .text), .required("path", .text), .optional("st_mtime", .number)]
+        DocumentSchema.systemFields + [
+            .optional("name", .text), .required("path", .text), .optional("st_mtime", .number),
+        ]
     )
 
     /// Resource requirements (docs/data-model.md, "Document types").
@@ -251,7 +257,9 @@ public enum Schemas {
                 ("run_id", .integer), ("return_code", .integer),
             ]
         case .scheduledComputeNodes:
-            return [("_key", .string), ("scheduler_id", .string), ("scheduler_config_id", .string), ("status", .string)]
+            return [
+                ("_key", .string), ("scheduler_id", .string), ("scheduler_config_id", .string), ("status", .string),
+            ]
         case .slurmSchedulers:
             return [
                 ("_key", .string), ("name", .string), ("account", .string), ("gres", .string), ("mem", .string),

@@ -85,7 +85,8 @@ extension WorkflowDatabase {
     /// `write(workflow:_:)` as a read batch plus a conditional write batch
     /// (two requests on a remote store), falling back to the transaction.
     func write(
-        workflow: String, prefetching batch: ReadBatch, _ body: @escaping @Sendable (any StoreWriter) throws -> JSONValue
+        workflow: String, prefetching batch: ReadBatch,
+        _ body: @escaping @Sendable (any StoreWriter) throws -> JSONValue
     ) async throws -> JSONValue {
         try await store.write(.workflow(workflow), prefetching: batch, body)
     }

@@ -20,7 +20,8 @@ enum WorkflowLookup {
     }
 
     /// A document of `collection` addressed by a path key or `_id` (0.7), or `nil`.
-    static func document(_ reader: any StoreReader, _ value: String, in collection: CollectionName) throws -> Document? {
+    static func document(_ reader: any StoreReader, _ value: String, in collection: CollectionName) throws -> Document?
+    {
         guard let key = DocumentKey.resolve(value, in: collection), DocumentKey.isValid(key) else { return nil }
         return try reader.document(key, in: collection)
     }

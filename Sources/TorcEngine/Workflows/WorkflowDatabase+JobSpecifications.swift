@@ -34,11 +34,14 @@ extension WorkflowDatabase {
                 guard parts.count == 2, let collection = WorkflowCollection(rawValue: String(parts[0])),
                     WorkflowCollection.schedulers.contains(collection)
                 else {
-                    throw ServiceError.badRequest("\(reference) must be split by / into a scheduler collection and a name")
+                    throw ServiceError.badRequest(
+                        "\(reference) must be split by / into a scheduler collection and a name")
                 }
                 scheduler = try unique(collection, String(parts[1]))
             }
-            let requirements = try spec["resource_requirements"]?.stringValue.map { try unique(.resourceRequirements, $0) }
+            let requirements = try spec["resource_requirements"]?.stringValue.map {
+                try unique(.resourceRequirements, $0)
+            }
 
             let job = try writer.insert([JobSpecification.jobBody(spec)], into: CollectionName(.jobs, workflow: w))[0]
             func link(_ collection: WorkflowCollection, _ pairs: [(String, String)]) throws {
@@ -76,7 +79,8 @@ extension WorkflowDatabase {
         return try await read { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let page = try reader.find(
-                DocumentQuery(CollectionName(.jobs, workflow: w), skip: paging.skip, limit: paging.limit, countTotal: true))
+                DocumentQuery(
+                    CollectionName(.jobs, workflow: w), skip: paging.skip, limit: paging.limit, countTotal: true))
             let specs = try JobSpecification.view(reader, workflow: w, jobs: page.documents)
             return paging.envelope(specs.map { .object($0) }, totalCount: page.totalCount ?? 0)
         }

@@ -7,7 +7,7 @@ extension WorkflowDatabase {
         let paging: Paging
         do {
             paging = try Paging.parse(query)
-        } catch where error.databaseErrorNum != nil {
+        } catch  where error.databaseErrorNum != nil {
             // This route reports database errors without the usual prefix.
             throw ServiceError(error.kind, error.message.replacingPrefix("Database error occurred: ", with: ""))
         }
@@ -32,14 +32,17 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{K}`.
     public func getWorkflow(key: String) async throws -> JSONValue {
-        try await read(prefetching: BatchedReads.workflow(key)) { reader in try WorkflowLookup.require(reader, key).json }
+        try await read(prefetching: BatchedReads.workflow(key)) { reader in try WorkflowLookup.require(reader, key).json
+        }
     }
 
     /// `PUT /workflows/{K}`: `_key` must match, `_rev` is required and checked.
     public func updateWorkflow(key: String, body: JSONValue?) async throws -> JSONValue {
         let object = try Schemas.workflow.validateBody(body)
         let bodyKey = object["_key"]?.stringValue
-        guard bodyKey == key else { throw ServiceError.badRequest("key=\(key) does not match \(bodyKey ?? "undefined")") }
+        guard bodyKey == key else {
+            throw ServiceError.badRequest("key=\(key) does not match \(bodyKey ?? "undefined")")
+        }
         guard let rev = object["_rev"]?.stringValue else {
             throw ServiceError.badRequest("Updating a workflow requires the existing revision")
         }

@@ -39,8 +39,10 @@ public enum WorkflowRecords {
         let configBody = config ?? ["compute_node_resource_stats": .object(Schemas.defaultComputeNodeResourceStats)]
         let configDoc = try writer.insert([configBody], into: .workflowConfigs)[0]
         let statusDoc = try writer.insert([initialStatus], into: .workflowStatuses)[0]
-        _ = try writer.insert([["_from": .string(workflow.id), "_to": .string(configDoc.id)]], into: .hasWorkflowConfig)
-        _ = try writer.insert([["_from": .string(workflow.id), "_to": .string(statusDoc.id)]], into: .hasWorkflowStatus)
+        _ = try writer.insert(
+            [["_from": .string(workflow.id), "_to": .string(configDoc.id)]], into: .hasWorkflowConfig)
+        _ = try writer.insert(
+            [["_from": .string(workflow.id), "_to": .string(statusDoc.id)]], into: .hasWorkflowStatus)
         try writer.createCollections(collections(workflow.key))
         return workflow
     }

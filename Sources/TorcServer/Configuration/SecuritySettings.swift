@@ -66,7 +66,9 @@ public struct SecuritySettings: Sendable, Equatable {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw ConfigurationError("cannot read the token secret file \(file)")
             }
-            guard data.count >= 32 else { throw ConfigurationError("the token secret file \(file) holds fewer than 32 bytes") }
+            guard data.count >= 32 else {
+                throw ConfigurationError("the token secret file \(file) holds fewer than 32 bytes")
+            }
         }
         switch (tlsCertificate, tlsKey) {
         case (nil, nil): break

@@ -45,7 +45,9 @@ struct Dashboard: Sendable {
             guard request.method == .get else { throw OperationsEndpoints.methodNotAllowed }
             return ("/_dashboard/api/config", JSONResponse.make(["actions_enabled": .bool(options.actionsEnabled)]))
         }
-        guard rest.count >= 2, rest[1] == "workflows" else { throw ServiceError.notFound("unknown path \(request.uri.path)") }
+        guard rest.count >= 2, rest[1] == "workflows" else {
+            throw ServiceError.notFound("unknown path \(request.uri.path)")
+        }
         let database = try await service.database(rest[0])
         let template: String
         let answer: JSONValue
@@ -57,13 +59,16 @@ struct Dashboard: Sendable {
             template = "/_dashboard/api/{db}/workflows/{workflow}"
             let status = query["status"].flatMap { $0.isEmpty ? nil : $0 }
             let name = query["name"].flatMap { $0.isEmpty ? nil : $0 }
-            let skip = try Self.integer(query, "skip") ?? 0, limit = try Self.integer(query, "limit") ?? 50
+            let skip = try Self.integer(query, "skip") ?? 0
+            let limit = try Self.integer(query, "limit") ?? 50
             // Without a name filter the whole answer is paged by the store; a name
             // filter scans the jobs, so that part may come from the cache.
             var view = try await database.dashboardWorkflow(
                 key: rest[2], status: status, name: nil, skip: skip, limit: name == nil ? limit : 1)
             if let name, case .object(var members) = view {
-                members["jobs"] = try await costly.answer(for: "jobs/\(rest[0])/\(rest[2])/\(status ?? "")/\(skip)/\(limit)/\(name)") {
+                members["jobs"] = try await costly.answer(
+                    for: "jobs/\(rest[0])/\(rest[2])/\(status ?? "")/\(skip)/\(limit)/\(name)"
+                ) {
                     try await database.dashboardJobs(key: rest[2], status: status, name: name, skip: skip, limit: limit)
                 }
                 view = .object(members)
@@ -92,7 +97,8 @@ struct Dashboard: Sendable {
     /// The workflow actions; refused unless the actions switch is on.
     private func action(_ name: String, workflow: String, database: WorkflowDatabase) async throws -> JSONValue {
         guard options.actionsEnabled else {
-            throw HTTPError(status: 403, errorNum: 11, message: "dashboard actions are disabled (see --dashboard-actions)")
+            throw HTTPError(
+                status: 403, errorNum: 11, message: "dashboard actions are disabled (see --dashboard-actions)")
         }
         switch name {
         case "cancel": return try await database.cancelWorkflow(key: workflow)

@@ -61,7 +61,8 @@ enum ErrorResponse {
             case .badRequest: return (HTTPError(status: 400, message: error.message), false)
             case .notFound: return (HTTPError(status: 404, message: error.message), false)
             case .conflict: return (HTTPError(status: 409, message: error.message), false)
-            case .database(let errorNum): return (HTTPError(status: 400, errorNum: errorNum, message: error.message), false)
+            case .database(let errorNum):
+                return (HTTPError(status: 400, errorNum: errorNum, message: error.message), false)
             case .inconsistency: return (.internalError, true)
             }
         case let error as StoreError:
@@ -73,11 +74,19 @@ enum ErrorResponse {
             case .unavailable:
                 return (.unavailable(), false)
             case .storageFull:
-                return (HTTPError(status: 507, errorNum: error.errorNum,
-                    message: "Insufficient Storage: the write was not made because the disk is full; reads still work"), false)
+                return (
+                    HTTPError(
+                        status: 507, errorNum: error.errorNum,
+                        message:
+                            "Insufficient Storage: the write was not made because the disk is full; reads still work"),
+                    false
+                )
             case .readOnly:
-                return (HTTPError(status: 503, errorNum: error.errorNum,
-                    message: "Service Unavailable: the data directory is read-only; reads still work"), false)
+                return (
+                    HTTPError(
+                        status: 503, errorNum: error.errorNum,
+                        message: "Service Unavailable: the data directory is read-only; reads still work"), false
+                )
             case .documentNotFound, .conflict, .collectionNotFound, .failure:
                 return (.internalError, true)
             }

@@ -34,9 +34,13 @@ public struct RequestGate: Sendable {
             guard limiter.acquire() else {
                 var headers = HTTPFields()
                 headers[.retryAfter] = String(retryAfterSeconds)
-                return (refusedRoute, ErrorResponse.response(
-                    HTTPError(status: 503, message: "Service Unavailable: too many concurrent requests, retry later"),
-                    headers: headers))
+                return (
+                    refusedRoute,
+                    ErrorResponse.response(
+                        HTTPError(
+                            status: 503, message: "Service Unavailable: too many concurrent requests, retry later"),
+                        headers: headers)
+                )
             }
         }
         defer { limiter?.release() }

@@ -23,14 +23,15 @@ public enum ServerChannel {
     public static func http1(limits: LimitSettings) -> HTTPServerBuilder {
         let counter = ConnectionCounter(limit: limits.maxConnections)
         let retryAfter = limits.retryAfterSeconds
-        return .http1(configuration: HTTP1Channel.Configuration(
-            additionalChannelHandlers: [
-                OversizeHeadHandler(limit: limits.maxHeaderSize),
-                ConnectionLimitHandler(counter: counter, retryAfterSeconds: retryAfter),
-            ],
-            idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
-            httpDecoderConfiguration: .init(
-                maxHeaderFieldSize: limits.maxHeaderSize, maxHeaderListSize: limits.maxHeaderSize,
-                maxHeaderFieldCount: 1000)))
+        return .http1(
+            configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [
+                    OversizeHeadHandler(limit: limits.maxHeaderSize),
+                    ConnectionLimitHandler(counter: counter, retryAfterSeconds: retryAfter),
+                ],
+                idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: limits.maxHeaderSize, maxHeaderListSize: limits.maxHeaderSize,
+                    maxHeaderFieldCount: 1000)))
     }
 }

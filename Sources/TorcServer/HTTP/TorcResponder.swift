@@ -102,7 +102,8 @@ public struct TorcResponder: HTTPResponder {
             let answer = try await found.handler(
                 RouteRequest(database: database, parameters: parameters, query: query, body: body, pattern: found.path))
             JobMetrics.record(
-                answer, operationId: found.operationId, parameters: parameters, metrics: operations.observability.metrics)
+                answer, operationId: found.operationId, parameters: parameters,
+                metrics: operations.observability.metrics)
             switch answer {
             case .json(let value):
                 return JSONResponse.make(value)

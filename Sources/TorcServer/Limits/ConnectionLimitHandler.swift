@@ -54,7 +54,8 @@ final class ConnectionLimitHandler: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         guard case .head = unwrapInboundIn(data) else { return }
-        let body = #"{"error":true,"errorNum":503,"errorMessage":"Service Unavailable: too many connections","code":503}"#
+        let body =
+            #"{"error":true,"errorNum":503,"errorMessage":"Service Unavailable: too many connections","code":503}"#
         var head = HTTPResponse(status: .serviceUnavailable)
         head.headerFields[.contentType] = "application/json; charset=utf-8"
         head.headerFields[.contentLength] = String(body.utf8.count)

@@ -13,9 +13,11 @@ public enum OpenAPIDocument {
     static var routes: [Route] {
         [
             Route(.get, "/openapi.json", "get_openapi_json", body: .ignored) { _ in document },
-            Route(.get, "/openapi.yaml", "get_openapi_yaml", body: .ignored, responding: { _ in
-                .text(yaml, contentType: "application/yaml")
-            }),
+            Route(
+                .get, "/openapi.yaml", "get_openapi_yaml", body: .ignored,
+                responding: { _ in
+                    .text(yaml, contentType: "application/yaml")
+                }),
         ]
     }
 

@@ -61,7 +61,8 @@ public struct JSONLogHandler: LogHandler {
 
     /// ISO 8601 UTC with milliseconds.
     static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        Date().formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }
 

@@ -3,7 +3,9 @@ import TorcCore
 /// Counts jobs handed out and completed from the answers of the two routes
 /// that do so, after they succeeded.
 enum JobMetrics {
-    static func record(_ answer: RouteResponse, operationId: String, parameters: [String: String], metrics: ServiceMetrics) {
+    static func record(
+        _ answer: RouteResponse, operationId: String, parameters: [String: String], metrics: ServiceMetrics
+    ) {
         switch operationId {
         case "post_workflows_prepare_jobs_for_submission_key":
             if case .json(let value) = answer { metrics.jobsHandedOut(value["jobs"]?.arrayValue?.count ?? 0) }

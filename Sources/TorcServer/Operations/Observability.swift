@@ -46,7 +46,8 @@ extension Observability {
         switch configuration.store {
         case .sqlite(let directory):
             return Observability(
-                metrics: ServiceMetrics(sqliteDirectory: directory), readiness: ReadinessChecks.sqliteDirectory(directory))
+                metrics: ServiceMetrics(sqliteDirectory: directory),
+                readiness: ReadinessChecks.sqliteDirectory(directory))
         case .memory, .arangodb:
             return Observability()
         }

@@ -17,9 +17,12 @@ struct OperationsEndpoints: Sendable {
         switch segments.first {
         case "metrics" where segments.count == 1:
             guard request.method == .get || request.method == .head else { throw Self.methodNotAllowed }
-            return ("/metrics", Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: observability.metrics.render()))))
+            return (
+                "/metrics",
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: observability.metrics.render())))
+            )
         case "health" where segments.count == 2 && segments[1] == "live":
             guard request.method == .get || request.method == .head else { throw Self.methodNotAllowed }
             return ("/health/live", JSONResponse.make(["status": "ok"]))

@@ -14,7 +14,8 @@ public enum RequestID {
 
     /// 1 to 128 visible ASCII characters, so an id can never break a log line.
     static func isAcceptable(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 128 && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
+        !text.isEmpty && text.utf8.count <= 128
+            && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
     }
 
     /// 16 random bytes as 32 hex digits.

@@ -29,9 +29,11 @@ public final class ServiceMetrics: StoreObserver, Sendable {
 
     public init(sqliteDirectory: String? = nil) {
         self.sqliteDirectory = sqliteDirectory
-        inFlight = registry.makeGauge(descriptor: Self.name("http", "requests_in_flight", "", "Requests being answered now."))
+        inFlight = registry.makeGauge(
+            descriptor: Self.name("http", "requests_in_flight", "", "Requests being answered now."))
         handedOut = registry.makeCounter(
-            descriptor: Self.name("jobs", "handed_out", "total", "Jobs handed to runners by prepare_jobs_for_submission."),
+            descriptor: Self.name(
+                "jobs", "handed_out", "total", "Jobs handed to runners by prepare_jobs_for_submission."),
             labels: [])
         registry.makeGauge(descriptor: Self.name("", "up", "", "1 while the service runs.")).set(Double(1))
     }
@@ -49,11 +51,13 @@ public final class ServiceMetrics: StoreObserver, Sendable {
     func requestFinished(route: String, method: String, status: Int, duration: Duration) {
         inFlight.decrement()
         registry.makeCounter(
-            descriptor: Self.name("http", "requests", "total", "Requests answered, by route template, method and status."),
+            descriptor: Self.name(
+                "http", "requests", "total", "Requests answered, by route template, method and status."),
             labels: [("route", route), ("method", method), ("status", String(status))]
         ).increment()
         registry.makeDurationHistogram(
-            descriptor: Self.name("http", "request_duration", "seconds", "Time to answer a request, by route template."),
+            descriptor: Self.name(
+                "http", "request_duration", "seconds", "Time to answer a request, by route template."),
             labels: [("route", route), ("method", method)], buckets: Self.buckets
         ).record(duration)
     }
@@ -61,7 +65,8 @@ public final class ServiceMetrics: StoreObserver, Sendable {
     /// One store transaction ran (`read` or `write`), whether it succeeded or not.
     func storeTransaction(kind: String, duration: Duration) {
         registry.makeDurationHistogram(
-            descriptor: Self.name("store", "transaction_duration", "seconds", "Store transaction latency, by kind (read or write)."),
+            descriptor: Self.name(
+                "store", "transaction_duration", "seconds", "Store transaction latency, by kind (read or write)."),
             labels: [("kind", kind)], buckets: Self.buckets
         ).record(duration)
     }
@@ -73,25 +78,30 @@ public final class ServiceMetrics: StoreObserver, Sendable {
     func jobCompleted(status: String) {
         let label = JobStatusLabel.bounded(status)
         registry.makeCounter(
-            descriptor: Self.name("jobs", "completed", "total", "Jobs completed through complete_job, by final status."),
+            descriptor: Self.name(
+                "jobs", "completed", "total", "Jobs completed through complete_job, by final status."),
             labels: [("status", label)]
         ).increment()
     }
 
     public func transactionRetried(backend: String) {
         registry.makeCounter(
-            descriptor: Self.name("store", "transaction_retries", "total", "Store transactions run again after a conflict."),
+            descriptor: Self.name(
+                "store", "transaction_retries", "total", "Store transactions run again after a conflict."),
             labels: [("backend", backend)]
         ).increment()
     }
 
     public func remoteRequest(backend: String, call: String, status: Int, seconds: Double) {
         registry.makeCounter(
-            descriptor: Self.name("arangodb", "requests", "total", "HTTP requests sent to ArangoDB, by API call and status (0: no answer)."),
+            descriptor: Self.name(
+                "arangodb", "requests", "total",
+                "HTTP requests sent to ArangoDB, by API call and status (0: no answer)."),
             labels: [("call", call), ("status", String(status))]
         ).increment()
         registry.makeDurationHistogram(
-            descriptor: Self.name("arangodb", "request_duration", "seconds", "Latency of HTTP requests to ArangoDB, by API call."),
+            descriptor: Self.name(
+                "arangodb", "request_duration", "seconds", "Latency of HTTP requests to ArangoDB, by API call."),
             labels: [("call", call)], buckets: Self.buckets
         ).record(.nanoseconds(Int64(seconds * 1e9)))
     }
@@ -115,10 +125,13 @@ public final class ServiceMetrics: StoreObserver, Sendable {
                 ("", "database_file", "Size of the embedded store's database file, by database."),
                 ("-wal", "wal_file", "Size of the embedded store's write-ahead log, by database."),
             ] {
-                let size = (try? FileManager.default.attributesOfItem(atPath: base + suffix)[.size] as? NSNumber)?
+                let size =
+                    (try? FileManager.default.attributesOfItem(atPath: base + suffix)[.size] as? NSNumber)?
                     .map { $0.doubleValue } ?? 0
-                registry.makeGauge(descriptor: Self.name("sqlite", metric, "bytes", help), labels: [("database", database)])
-                    .set(size)
+                registry.makeGauge(
+                    descriptor: Self.name("sqlite", metric, "bytes", help), labels: [("database", database)]
+                )
+                .set(size)
             }
         }
     }

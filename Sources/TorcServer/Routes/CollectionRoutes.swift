@@ -14,10 +14,12 @@ enum CollectionRoutes {
         let one = "/workflows/{workflow}/\(c)/{key}"
         return [
             Route(.get, list, "get_workflows_workflow_\(c)") { r in
-                try await r.database.listDocuments(workflow: r.parameter("workflow"), collection: collection, query: r.query)
+                try await r.database.listDocuments(
+                    workflow: r.parameter("workflow"), collection: collection, query: r.query)
             },
             Route(.post, list, "post_workflows_workflow_\(c)") { r in
-                try await r.database.createDocument(workflow: r.parameter("workflow"), collection: collection, body: r.body)
+                try await r.database.createDocument(
+                    workflow: r.parameter("workflow"), collection: collection, body: r.body)
             },
             Route(.delete, list, "delete_workflows_workflow_\(c)") { r in
                 try await r.database.deleteAllDocuments(
@@ -43,10 +45,12 @@ enum CollectionRoutes {
         let one = "/workflows/{workflow}/edges/{name}/{key}"
         return [
             Route(.get, list, "get_workflows_workflow_edges_name") { r in
-                try await r.database.listEdges(workflow: r.parameter("workflow"), name: r.parameter("name"), query: r.query)
+                try await r.database.listEdges(
+                    workflow: r.parameter("workflow"), name: r.parameter("name"), query: r.query)
             },
             Route(.post, list, "post_workflows_workflow_edges_name") { r in
-                try await r.database.createEdge(workflow: r.parameter("workflow"), name: r.parameter("name"), body: r.body)
+                try await r.database.createEdge(
+                    workflow: r.parameter("workflow"), name: r.parameter("name"), body: r.body)
             },
             Route(.delete, list, "delete_workflows_workflow_edges_name") { r in
                 try await r.database.deleteAllEdges(

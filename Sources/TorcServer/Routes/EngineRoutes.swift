@@ -9,13 +9,19 @@ enum EngineRoutes {
             Route(.get, "/workflows/is_complete/{key}", "get_workflows_is_complete_key", body: .ignored) { r in
                 try await r.database.isComplete(key: r.parameter("key"))
             },
-            Route(.get, "/workflows/ready_job_requirements/{key}", "get_workflows_ready_job_requirements_key", body: .ignored) { r in
+            Route(
+                .get, "/workflows/ready_job_requirements/{key}", "get_workflows_ready_job_requirements_key",
+                body: .ignored
+            ) { r in
                 try await r.database.readyJobRequirements(key: r.parameter("key"), query: r.query)
             },
-            Route(.post, "/workflows/initialize_jobs/{key}", "post_workflows_initialize_jobs_key", body: .ignored) { r in
+            Route(.post, "/workflows/initialize_jobs/{key}", "post_workflows_initialize_jobs_key", body: .ignored) {
+                r in
                 try await r.database.initializeJobs(key: r.parameter("key"))
             },
-            Route(.post, "/workflows/prepare_jobs_for_submission/{key}", "post_workflows_prepare_jobs_for_submission_key") { r in
+            Route(
+                .post, "/workflows/prepare_jobs_for_submission/{key}", "post_workflows_prepare_jobs_for_submission_key"
+            ) { r in
                 try await r.database.prepareJobsForSubmission(key: r.parameter("key"), query: r.query, body: r.body)
             },
             Route(.put, "/workflows/cancel/{key}", "put_workflows_cancel_key", body: .ignored) { r in
@@ -24,7 +30,10 @@ enum EngineRoutes {
             Route(.post, "/workflows/reset_status/{key}", "post_workflows_reset_status_key", body: .ignored) { r in
                 try await r.database.resetStatus(key: r.parameter("key"))
             },
-            Route(.post, "/workflows/auto_tune_resource_requirements/{key}", "post_workflows_auto_tune_resource_requirements_key", body: .ignored) { r in
+            Route(
+                .post, "/workflows/auto_tune_resource_requirements/{key}",
+                "post_workflows_auto_tune_resource_requirements_key", body: .ignored
+            ) { r in
                 try await r.database.autoTuneResourceRequirements(key: r.parameter("key"))
             },
             Route(
@@ -41,8 +50,10 @@ enum EngineRoutes {
                     workflow: r.parameter("workflow"), key: r.parameter("key"), status: r.parameter("status"),
                     rev: r.parameter("rev"), body: r.body)
             },
-            Route(.post, "/workflows/{workflow}/jobs/complete_jobs", "post_workflows_workflow_jobs_complete_jobs") { r in
-                ErrorResponse.outcomes(try await r.database.completeJobs(workflow: r.parameter("workflow"), body: r.body))
+            Route(.post, "/workflows/{workflow}/jobs/complete_jobs", "post_workflows_workflow_jobs_complete_jobs") {
+                r in
+                ErrorResponse.outcomes(
+                    try await r.database.completeJobs(workflow: r.parameter("workflow"), body: r.body))
             },
             Route(
                 .put, "/workflows/{workflow}/jobs/manage_status_change/{key}/{status}/{rev}",
@@ -55,10 +66,12 @@ enum EngineRoutes {
             Route(.post, "/workflow_specifications", "post_workflow_specifications") { r in
                 try await r.database.createWorkflowSpecification(body: r.body)
             },
-            Route(.get, "/workflow_specifications/example", "get_workflow_specifications_example", body: .ignored) { _ in
+            Route(.get, "/workflow_specifications/example", "get_workflow_specifications_example", body: .ignored) {
+                _ in
                 WorkflowSpecificationSamples.example
             },
-            Route(.get, "/workflow_specifications/template", "get_workflow_specifications_template", body: .ignored) { _ in
+            Route(.get, "/workflow_specifications/template", "get_workflow_specifications_template", body: .ignored) {
+                _ in
                 WorkflowSpecificationSamples.template
             },
             Route(.get, "/workflow_specifications/{key}", "get_workflow_specifications_key", body: .ignored) { r in

@@ -32,8 +32,10 @@ enum WorkflowRoutes {
             Route(.get, "/workflows/collection_names/{key}", "get_workflows_collection_names_key") { r in
                 try await r.database.collectionNames(key: r.parameter("key"))
             },
-            Route(.get, "/workflow_config", "get_workflow_config", body: .ignored) { _ in try LegacyWorkflowConfig.get() },
-            Route(.post, "/workflow_config", "post_workflow_config") { r in try LegacyWorkflowConfig.post(body: r.body) },
+            Route(.get, "/workflow_config", "get_workflow_config", body: .ignored) { _ in try LegacyWorkflowConfig.get()
+            },
+            Route(.post, "/workflow_config", "post_workflow_config") { r in try LegacyWorkflowConfig.post(body: r.body)
+            },
             Route(.put, "/workflow_config/{key}", "put_workflow_config_key") { r in
                 try LegacyWorkflowConfig.put(body: r.body)
             },

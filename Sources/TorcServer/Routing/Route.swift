@@ -31,7 +31,9 @@ public struct RouteRequest: Sendable {
     /// pattern lacks is a mistake in the route table, reported as such (and
     /// caught by `RouteParameterTests`), not read as an empty string.
     public func parameter(_ name: PathParameter) throws(UndeclaredPathParameter) -> String {
-        guard let value = parameters[name.name] else { throw UndeclaredPathParameter(parameter: name, pattern: pattern) }
+        guard let value = parameters[name.name] else {
+            throw UndeclaredPathParameter(parameter: name, pattern: pattern)
+        }
         return value
     }
 }

@@ -67,9 +67,10 @@ public final class AccessControl: Sendable {
             let role = try await authority.role(of: user, in: database)
             guard let role, role >= needed else {
                 let place = database.map { "database '\($0)'" } ?? "this service"
-                return ErrorResponse.response(HTTPError(
-                    status: 403, errorNum: 11,
-                    message: "forbidden: user '\(user)' needs the \(needed) role in \(place)"))
+                return ErrorResponse.response(
+                    HTTPError(
+                        status: 403, errorNum: 11,
+                        message: "forbidden: user '\(user)' needs the \(needed) role in \(place)"))
             }
             return nil
         } catch {
@@ -94,7 +95,10 @@ public final class AccessControl: Sendable {
         case "basic":
             guard let data = Data(base64Encoded: value), let text = String(data: data, encoding: .utf8),
                 let colon = text.firstIndex(of: ":")
-            else { return .failure(Self.unauthorized("not authorized to execute this request: malformed Basic credentials")) }
+            else {
+                return .failure(
+                    Self.unauthorized("not authorized to execute this request: malformed Basic credentials"))
+            }
             let user = String(text[..<colon])
             let password = String(text[text.index(after: colon)...])
             switch await checkPassword(user: user, password: password) {

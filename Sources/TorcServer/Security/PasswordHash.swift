@@ -60,7 +60,9 @@ public struct PasswordHash: Sendable, Equatable, CustomStringConvertible {
     /// Checked against when the user name is unknown, so that an unknown name
     /// takes as long to refuse as a wrong password.
     static func decoy(rounds: Int?) -> PasswordHash {
-        PasswordHash(rounds: rounds ?? defaultRounds, salt: Array(repeating: 0x5A, count: 16), hash: Array(repeating: 0, count: 32))
+        PasswordHash(
+            rounds: rounds ?? defaultRounds, salt: Array(repeating: 0x5A, count: 16),
+            hash: Array(repeating: 0, count: 32))
     }
 }
 

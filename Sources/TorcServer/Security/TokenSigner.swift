@@ -46,7 +46,9 @@ public struct TokenSigner: Sendable {
             return nil
         }
         let signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-        guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: signingInput, using: SymmetricKey(data: secret)),
+        guard
+            HMAC<SHA256>.isValidAuthenticationCode(
+                signature, authenticating: signingInput, using: SymmetricKey(data: secret)),
             let payloadBytes = Self.decodeBase64URL(parts[1]),
             let payload = try? JSONParser.parse(payloadBytes),
             let user = payload["preferred_username"]?.stringValue,

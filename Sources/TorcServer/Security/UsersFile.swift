@@ -88,8 +88,9 @@ public struct UsersFile: Sendable, Equatable {
     public func save(path: String) throws(ConfigurationError) {
         let temporary = path + ".tmp-\(getpid())"
         let bytes = JSONWriter.bytes(json) + [0x0A]
-        guard FileManager.default.createFile(
-            atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
         else { throw ConfigurationError("cannot write \(temporary)") }
         guard rename(temporary, path) == 0 else {
             unlink(temporary)

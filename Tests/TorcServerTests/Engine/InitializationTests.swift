@@ -13,7 +13,8 @@ struct InitializationTests {
                 "jobs": [
                     ["name": "a", "command": "a"], ["name": "b", "command": "b", "blocked_by": ["a"]],
                     ["name": "c", "command": "c", "blocked_by": ["b"]], ["name": "d", "command": "d"],
-                    ["name": "x", "command": "x", "blocked_by": ["y"]], ["name": "y", "command": "y", "blocked_by": ["x"]],
+                    ["name": "x", "command": "x", "blocked_by": ["y"]],
+                    ["name": "y", "command": "y", "blocked_by": ["x"]],
                 ]
             ])
             // c is done already, but its upstream is not: it must run again.
@@ -26,9 +27,10 @@ struct InitializationTests {
             dBody["status"] = "done"
             _ = try await api.put("/workflows/\(w)/jobs/\(d.string("_key"))", .object(dBody))
             try await api.initialize(w)
-            #expect(try await api.statuses(w) == [
-                "a": "ready", "b": "blocked", "c": "blocked", "d": "done", "x": "blocked", "y": "blocked",
-            ])
+            #expect(
+                try await api.statuses(w) == [
+                    "a": "ready", "b": "blocked", "c": "blocked", "d": "done", "x": "blocked", "y": "blocked",
+                ])
         }
     }
 
@@ -36,7 +38,9 @@ struct InitializationTests {
     func caches() async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createSpecification([
-                "resource_requirements": [["name": "big", "num_cpus": 36, "memory": "80g", "runtime": "P0DT12H", "num_nodes": 2]],
+                "resource_requirements": [
+                    ["name": "big", "num_cpus": 36, "memory": "80g", "runtime": "P0DT12H", "num_nodes": 2]
+                ],
                 "jobs": [
                     ["name": "big", "command": "b", "resource_requirements": "big"], ["name": "plain", "command": "p"],
                     ["name": "off", "command": "o"],
@@ -49,10 +53,12 @@ struct InitializationTests {
             try await api.initialize(w)
             let big = try await api.job(w, named: "big")
             let deleted = try await api.delete("/workflows/\(w)/jobs/\(big.string("_key"))")
-            #expect(deleted["internal"] == api.stored([
-                "memory_bytes": .int(80 << 30), "num_cpus": 36, "num_gpus": 0, "runtime_seconds": 43200.0,
-                "scheduler_config_id": "", "num_nodes": 2,
-            ]))
+            #expect(
+                deleted["internal"]
+                    == api.stored([
+                        "memory_bytes": .int(80 << 30), "num_cpus": 36, "num_gpus": 0, "runtime_seconds": 43200.0,
+                        "scheduler_config_id": "", "num_nodes": 2,
+                    ]))
             #expect(try await api.job(w, named: "off")["_rev"] == disabled["_rev"])
             let plain = try await api.job(w, named: "plain")
             try await api.initialize(w)
@@ -79,19 +85,26 @@ struct InitializationTests {
         }
     }
 
-    @Test("invalid memory, runtime or walltime: 400 and nothing changed", arguments: [
-        (["name": "r", "memory": "lots"] as JSONValue, [] as JSONValue),
-        (["name": "r", "runtime": "P1M"] as JSONValue, [] as JSONValue),
-        (["name": "r", "runtime": "soon"] as JSONValue, [] as JSONValue),
-        (["name": "r"] as JSONValue, [["name": "s", "account": "a", "nodes": 1, "walltime": "1:2:3:4"]] as JSONValue),
-        (["name": "r"] as JSONValue, [["name": "s", "account": "a", "nodes": 1]] as JSONValue),
-    ])
+    @Test(
+        "invalid memory, runtime or walltime: 400 and nothing changed",
+        arguments: [
+            (["name": "r", "memory": "lots"] as JSONValue, [] as JSONValue),
+            (["name": "r", "runtime": "P1M"] as JSONValue, [] as JSONValue),
+            (["name": "r", "runtime": "soon"] as JSONValue, [] as JSONValue),
+            (
+                ["name": "r"] as JSONValue,
+                [["name": "s", "account": "a", "nodes": 1, "walltime": "1:2:3:4"]] as JSONValue
+            ),
+            (["name": "r"] as JSONValue, [["name": "s", "account": "a", "nodes": 1]] as JSONValue),
+        ])
     func invalid(requirement: JSONValue, slurm: JSONValue) async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createSpecification([
                 "resource_requirements": [["name": "ok"]],
                 "schedulers": ["slurm_schedulers": slurm],
-                "jobs": [["name": "j", "command": "c", "resource_requirements": "ok"], ["name": "k", "command": "c"]],
+                "jobs": [
+                    ["name": "j", "command": "c", "resource_requirements": "ok"], ["name": "k", "command": "c"],
+                ],
             ])
             let rr = try await api.get("/workflows/\(w)/resource_requirements")
             let stored = rr.items[0]
@@ -110,7 +123,9 @@ struct InitializationTests {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createSpecification([
                 "resource_requirements": [["name": "short", "runtime": "PT1H"], ["name": "long", "runtime": "P1D"]],
-                "schedulers": ["slurm_schedulers": [["name": "s", "account": "a", "nodes": 1, "walltime": "04:00:00"]]],
+                "schedulers": [
+                    "slurm_schedulers": [["name": "s", "account": "a", "nodes": 1, "walltime": "04:00:00"]]
+                ],
                 "jobs": [
                     ["name": "short", "command": "c", "resource_requirements": "short"],
                     ["name": "long", "command": "c", "resource_requirements": "long"],
@@ -120,7 +135,9 @@ struct InitializationTests {
             let slurm = try await api.get("/workflows/\(w)/slurm_schedulers").items[0].string("_id")
             let all = try await api.get("/workflows/ready_job_requirements/\(w)")
             #expect(all["num_jobs"] == 2)
-            let bound = try await api.get("/workflows/ready_job_requirements/\(w)?scheduler_config_id=\(slurm.replacingOccurrences(of: "/", with: "%2F"))")
+            let bound = try await api.get(
+                "/workflows/ready_job_requirements/\(w)?scheduler_config_id=\(slurm.replacingOccurrences(of: "/", with: "%2F"))"
+            )
             #expect(bound["num_jobs"] == 1 && bound["max_runtime"] == "PT1H")
             let unbound = try await api.get("/workflows/ready_job_requirements/\(w)?scheduler_config_id=")
             #expect(unbound["num_jobs"] == 1 && unbound["max_runtime"] == "P1D")

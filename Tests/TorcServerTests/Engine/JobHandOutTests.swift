@@ -9,10 +9,17 @@ struct JobHandOutTests {
     /// A workflow of independent jobs with the given (cpus, memory) needs, initialised.
     func workflow(_ api: APIClient, _ needs: [(Int64, String)], extra: JSONObject = [:]) async throws -> String {
         var spec: JSONObject = [
-            "resource_requirements": .array(needs.enumerated().map { index, need in
-                ["name": .string("r\(index)"), "num_cpus": .int(need.0), "memory": .string(need.1), "runtime": "P0DT1H"]
-            }),
-            "jobs": .array(needs.indices.map { ["name": .string("j\($0)"), "command": "c", "resource_requirements": .string("r\($0)")] }),
+            "resource_requirements": .array(
+                needs.enumerated().map { index, need in
+                    [
+                        "name": .string("r\(index)"), "num_cpus": .int(need.0), "memory": .string(need.1),
+                        "runtime": "P0DT1H",
+                    ]
+                }),
+            "jobs": .array(
+                needs.indices.map {
+                    ["name": .string("j\($0)"), "command": "c", "resource_requirements": .string("r\($0)")]
+                }),
         ]
         for (name, value) in extra { spec[name] = value }
         let w = try await api.createSpecification(.object(spec))
@@ -31,7 +38,10 @@ struct JobHandOutTests {
             let w1 = try await workflow(api, [(8, "16g"), (8, "16g"), (1, "1g")])
             let first = try await api.post("/workflows/prepare_jobs_for_submission/\(w1)", worker)
             #expect(names(first) == ["j0", "j1"] && first["reason"] == "")
-            #expect((first["jobs"].arrayValue ?? []).allSatisfy { $0["status"] == "submitted_pending" && $0["internal"] == nil })
+            #expect(
+                (first["jobs"].arrayValue ?? []).allSatisfy {
+                    $0["status"] == "submitted_pending" && $0["internal"] == nil
+                })
             #expect(try await api.statuses(w1)["j2"] == "ready")
 
             let w2 = try await workflow(api, [(4, "30g"), (4, "4g"), (1, "1m")])
@@ -68,13 +78,22 @@ struct JobHandOutTests {
     func limits() async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await workflow(api, [(1, "1g"), (1, "1g"), (1, "1g")])
-            let two = try await api.post("/workflows/prepare_jobs_for_submission/\(w)?limit=2.9", ["num_cpus": 8, "memory_gb": 8])
+            let two = try await api.post(
+                "/workflows/prepare_jobs_for_submission/\(w)?limit=2.9", ["num_cpus": 8, "memory_gb": 8])
             #expect(names(two) == ["j0", "j1"])
-            #expect(try await api.post("/workflows/prepare_jobs_for_submission/\(w)?limit=-1", ["num_cpus": 8, "memory_gb": 8]).isError(400))
+            #expect(
+                try await api.post(
+                    "/workflows/prepare_jobs_for_submission/\(w)?limit=-1", ["num_cpus": 8, "memory_gb": 8]
+                ).isError(400))
             #expect(try await api.post("/workflows/prepare_jobs_for_submission/\(w)", ["num_cpus": 8]).isError(400))
-            #expect(try await api.post("/workflows/prepare_jobs_for_submission/\(w)", ["num_cpus": 8, "memory_gb": 1, "gpu": 1]).isError(400))
+            #expect(
+                try await api.post(
+                    "/workflows/prepare_jobs_for_submission/\(w)", ["num_cpus": 8, "memory_gb": 1, "gpu": 1]
+                ).isError(400))
             #expect(try await api.post("/workflows/prepare_jobs_for_submission/\(w)").isError(400))
-            #expect(try await api.post("/workflows/prepare_jobs_for_submission/nope", ["num_cpus": 8, "memory_gb": 8]).isError(404))
+            #expect(
+                try await api.post("/workflows/prepare_jobs_for_submission/nope", ["num_cpus": 8, "memory_gb": 8])
+                    .isError(404))
         }
     }
 
@@ -83,7 +102,8 @@ struct JobHandOutTests {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await workflow(api, [(1, "1g")])
             #expect(try await api.put("/workflows/cancel/\(w)")["message"] == "Canceled workflow")
-            let response = try await api.post("/workflows/prepare_jobs_for_submission/\(w)", ["num_cpus": 8, "memory_gb": 8])
+            let response = try await api.post(
+                "/workflows/prepare_jobs_for_submission/\(w)", ["num_cpus": 8, "memory_gb": 8])
             #expect(response.json == ["jobs": [], "reason": .string("Workflow \(w) is canceled")])
             #expect(try await api.statuses(w) == ["j0": "ready"])
         }
@@ -93,10 +113,18 @@ struct JobHandOutTests {
     func fields() async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createSpecification([
-                "jobs": [["name": "j", "command": "c", "cancel_on_blocking_job_failure": false, "supports_termination": true]]
+                "jobs": [
+                    [
+                        "name": "j", "command": "c", "cancel_on_blocking_job_failure": false,
+                        "supports_termination": true,
+                    ]
+                ]
             ])
             try await api.initialize(w)
-            let job = try #require((try await api.post("/workflows/prepare_jobs_for_submission/\(w)", ["num_cpus": 1, "memory_gb": 1])["jobs"].arrayValue)?.first)
+            let job = try #require(
+                (try await api.post("/workflows/prepare_jobs_for_submission/\(w)", ["num_cpus": 1, "memory_gb": 1])[
+                    "jobs"
+                ].arrayValue)?.first)
             #expect(job["cancel_on_blocking_job_failure"] == false && job["supports_termination"] == true)
             #expect(job["run_id"] == 0 && job["command"] == "c")
         }

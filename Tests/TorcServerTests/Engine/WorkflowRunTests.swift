@@ -7,9 +7,12 @@ import TorcCore
 @Suite("Workflow runs")
 struct WorkflowRunTests {
     static func chain(_ n: Int) -> JSONValue {
-        ["jobs": .array((0..<n).map { i in
-            ["name": .string("j\(i)"), "command": "c", "blocked_by": i == 0 ? [] : [.string("j\(i - 1)")]]
-        })]
+        [
+            "jobs": .array(
+                (0..<n).map { i in
+                    ["name": .string("j\(i)"), "command": "c", "blocked_by": i == 0 ? [] : [.string("j\(i - 1)")]]
+                })
+        ]
     }
 
     static func fanOutFanIn(_ width: Int) -> JSONValue {
@@ -17,7 +20,9 @@ struct WorkflowRunTests {
         var files: [JSONValue] = [["name": "seed", "path": "seed"]]
         for i in 0..<width {
             files.append(["name": .string("out\(i)"), "path": .string("out\(i)")])
-            jobs.append(["name": .string("w\(i)"), "command": "c", "input_files": ["seed"], "output_files": [.string("out\(i)")]])
+            jobs.append([
+                "name": .string("w\(i)"), "command": "c", "input_files": ["seed"], "output_files": [.string("out\(i)")],
+            ])
         }
         jobs.append(["name": "join", "command": "c", "input_files": .array((0..<width).map { .string("out\($0)") })])
         return ["files": .array(files), "jobs": .array(jobs)]
@@ -25,11 +30,12 @@ struct WorkflowRunTests {
 
     @Test("chain, diamond and fan-out/fan-in run to completion", arguments: ["chain", "diamond", "fan"])
     func shapes(shape: String) async throws {
-        let spec: JSONValue = switch shape {
-        case "chain": Self.chain(12)
-        case "diamond": try Fixture.json("diamond_workflow.json")
-        default: Self.fanOutFanIn(20)
-        }
+        let spec: JSONValue =
+            switch shape {
+            case "chain": Self.chain(12)
+            case "diamond": try Fixture.json("diamond_workflow.json")
+            default: Self.fanOutFanIn(20)
+            }
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createSpecification(spec)
             try await api.initialize(w)
@@ -49,9 +55,12 @@ struct WorkflowRunTests {
         var jobs: [JSONValue] = []
         for layer in 0..<layers {
             for i in 0..<width {
-                let blockers: [JSONValue] = layer == 0 ? [] : [
-                    .string("l\(layer - 1)_\(i)"), .string("l\(layer - 1)_\((i * 7 + 3) % width)"),
-                ]
+                let blockers: [JSONValue] =
+                    layer == 0
+                    ? []
+                    : [
+                        .string("l\(layer - 1)_\(i)"), .string("l\(layer - 1)_\((i * 7 + 3) % width)"),
+                    ]
                 jobs.append(["name": .string("l\(layer)_\(i)"), "command": "c", "blocked_by": .array(blockers)])
             }
         }
@@ -117,9 +126,10 @@ struct WorkflowRunTests {
     @Test("cancel racing hand-outs leaves nothing submitted or pending")
     func cancelRace() async throws {
         try await APIClient.withService { (api: APIClient) async throws in
-            let w = try await api.createSpecification(Self.chain(1).objectValue.map { _ in
-                ["jobs": .array((0..<400).map { ["name": .string("j\($0)"), "command": "c"] })]
-            } ?? [:])
+            let w = try await api.createSpecification(
+                Self.chain(1).objectValue.map { _ in
+                    ["jobs": .array((0..<400).map { ["name": .string("j\($0)"), "command": "c"] })]
+                } ?? [:])
             try await api.initialize(w)
             let handed = try await withThrowingTaskGroup(of: [String].self) { group in
                 for _ in 0..<8 {
@@ -146,7 +156,8 @@ struct WorkflowRunTests {
             for job in statuses where handedSet.contains(job.string("_key")) {
                 #expect(job["status"] == "canceled")
             }
-            let after = try await api.post("/workflows/prepare_jobs_for_submission/\(w)", ["num_cpus": 8, "memory_gb": 8])
+            let after = try await api.post(
+                "/workflows/prepare_jobs_for_submission/\(w)", ["num_cpus": 8, "memory_gb": 8])
             #expect(after["jobs"] == [])
         }
     }
@@ -160,7 +171,10 @@ struct WorkflowRunTests {
             runner.resources = ["num_cpus": 64, "memory_gb": 512]
             runner.returnCode = { $0 == "work2" ? 1 : 0 }
             _ = try await runner.drain()
-            #expect(try await api.statuses(w) == ["preprocess": "done", "work1": "done", "work2": "done", "postprocess": "canceled"])
+            #expect(
+                try await api.statuses(w) == [
+                    "preprocess": "done", "work1": "done", "work2": "done", "postprocess": "canceled",
+                ])
 
             // Restart (docs/job-lifecycle.md, "Transitions"): run_id += 1; jobs that are not done go back to uninitialized with
             // plain PUTs; initialize_jobs. The failed-but-done work2 is not re-run, and postprocess
@@ -170,9 +184,13 @@ struct WorkflowRunTests {
             _ = try await api.put("/workflows/status/\(w)", .object(status))
             var post = try await api.job(w, named: "postprocess").objectValue!
             post["status"] = "uninitialized"
-            #expect(try await api.put("/workflows/\(w)/jobs/\(post["_key"]!.stringValue!)", .object(post)).status == 200)
+            #expect(
+                try await api.put("/workflows/\(w)/jobs/\(post["_key"]!.stringValue!)", .object(post)).status == 200)
             try await api.initialize(w)
-            #expect(try await api.statuses(w) == ["preprocess": "done", "work1": "done", "work2": "done", "postprocess": "ready"])
+            #expect(
+                try await api.statuses(w) == [
+                    "preprocess": "done", "work1": "done", "work2": "done", "postprocess": "ready",
+                ])
             runner.returnCode = { _ in 0 }
             #expect(try await runner.drain().count == 1)
             #expect(try await api.statuses(w).values.allSatisfy { $0 == "done" })
@@ -180,11 +198,15 @@ struct WorkflowRunTests {
             // The input of preprocess changed: manage_status_change resets it and everything downstream.
             let pre = try await api.job(w, named: "preprocess")
             let reset = try await api.send(
-                .put, "/workflows/\(w)/jobs/manage_status_change/\(pre.string("_key"))/uninitialized/\(pre.string("_rev"))")
+                .put,
+                "/workflows/\(w)/jobs/manage_status_change/\(pre.string("_key"))/uninitialized/\(pre.string("_rev"))")
             #expect(reset.status == 200)
             #expect(try await api.statuses(w).values.allSatisfy { $0 == "uninitialized" })
             try await api.initialize(w)
-            #expect(try await api.statuses(w) == ["preprocess": "ready", "work1": "blocked", "work2": "blocked", "postprocess": "blocked"])
+            #expect(
+                try await api.statuses(w) == [
+                    "preprocess": "ready", "work1": "blocked", "work2": "blocked", "postprocess": "blocked",
+                ])
             #expect(try await runner.drain().count == 4)
             #expect(try await api.statuses(w).values.allSatisfy { $0 == "done" })
             #expect(try await api.job(w, named: "preprocess")["run_id"] == 2)
@@ -210,12 +232,21 @@ struct WorkflowRunTests {
                 ],
             ])
             try await api.initialize(w)
-            #expect(try await api.post("/workflows/auto_tune_resource_requirements/\(w)")["message"] == "Enabled jobs for auto-tune mode.")
-            #expect(try await api.statuses(w) == ["s1": "ready", "s2": "disabled", "m1": "ready", "m2": "disabled", "d1": "ready"])
+            #expect(
+                try await api.post("/workflows/auto_tune_resource_requirements/\(w)")["message"]
+                    == "Enabled jobs for auto-tune mode.")
+            #expect(
+                try await api.statuses(w) == [
+                    "s1": "ready", "s2": "disabled", "m1": "ready", "m2": "disabled", "d1": "ready",
+                ])
             let keys = try await api.get("/workflows/status/\(w)")["auto_tune_status"]["job_keys"]?.arrayValue ?? []
             #expect(keys.count == 3)
-            #expect(try await api.post("/workflows/auto_tune_resource_requirements/\(w)").message == "Job \(try await api.job(w, named: "s2").string("_key")) is already disabled")
-            #expect(try await api.post("/workflows/process_auto_tune_resource_requirements_results/\(w)").isError(400), "no stats yet")
+            #expect(
+                try await api.post("/workflows/auto_tune_resource_requirements/\(w)").message
+                    == "Job \(try await api.job(w, named: "s2").string("_key")) is already disabled")
+            #expect(
+                try await api.post("/workflows/process_auto_tune_resource_requirements_results/\(w)").isError(400),
+                "no stats yet")
 
             var runner = JobRunner(api: api, workflow: w)
             runner.resources = ["num_cpus": 16, "memory_gb": 64]
@@ -223,15 +254,19 @@ struct WorkflowRunTests {
             #expect(ran.count == 3)
             for name in ["s1", "m1", "d1"] {
                 let job = try await api.job(w, named: name)
-                let stats = try await api.create(w, "job_process_stats", [
-                    "job_key": .string(job.string("_key")), "run_id": 1, "avg_cpu_percent": 50, "max_cpu_percent": 130,
-                    "avg_rss": 1e8, "max_rss": 734_003_200, "num_samples": 3, "timestamp": "t",
-                ])
+                let stats = try await api.create(
+                    w, "job_process_stats",
+                    [
+                        "job_key": .string(job.string("_key")), "run_id": 1, "avg_cpu_percent": 50,
+                        "max_cpu_percent": 130,
+                        "avg_rss": 1e8, "max_rss": 734_003_200, "num_samples": 3, "timestamp": "t",
+                    ])
                 try await api.link(w, "process_used", from: job, to: stats)
             }
             // d1 has no requirements document: nothing to tune.
-            #expect(try await api.post("/workflows/process_auto_tune_resource_requirements_results/\(w)").message
-                == "Job \(try await api.job(w, named: "d1").string("_key")) has no resource requirements to tune")
+            #expect(
+                try await api.post("/workflows/process_auto_tune_resource_requirements_results/\(w)").message
+                    == "Job \(try await api.job(w, named: "d1").string("_key")) has no resource requirements to tune")
             #expect(try await api.get("/workflows/\(w)/events")["total_count"] == 0)
         }
     }
@@ -253,10 +288,12 @@ struct WorkflowRunTests {
             runner.resources = ["num_cpus": 16, "memory_gb": 64]
             _ = try await runner.drain()
             let s1 = try await api.job(w, named: "s1")
-            let stats = try await api.create(w, "job_process_stats", [
-                "job_key": .string(s1.string("_key")), "run_id": 1, "avg_cpu_percent": 50, "max_cpu_percent": 130,
-                "avg_rss": 1e8, "max_rss": 734_003_200, "num_samples": 3, "timestamp": "t",
-            ])
+            let stats = try await api.create(
+                w, "job_process_stats",
+                [
+                    "job_key": .string(s1.string("_key")), "run_id": 1, "avg_cpu_percent": 50, "max_cpu_percent": 130,
+                    "avg_rss": 1e8, "max_rss": 734_003_200, "num_samples": 3, "timestamp": "t",
+                ])
             try await api.link(w, "process_used", from: s1, to: stats)
             let response = try await api.post("/workflows/process_auto_tune_resource_requirements_results/\(w)")
             #expect(response["message"] == "Processed the results of auto-tuning resource requirements.")

@@ -6,9 +6,11 @@ import TorcCore
 /// docs/routes.md, "Workflows": workflow specifications.
 @Suite("Workflow specifications")
 struct WorkflowSpecificationTests {
-    @Test("the users' example files are accepted as they are", arguments: [
-        "diamond_workflow.json", "independent_workflow.json", "workflow.json",
-    ])
+    @Test(
+        "the users' example files are accepted as they are",
+        arguments: [
+            "diamond_workflow.json", "independent_workflow.json", "workflow.json",
+        ])
     func examples(file: String) async throws {
         let spec = try Fixture.json(file)
         try await APIClient.withService { (api: APIClient) async throws in
@@ -70,7 +72,10 @@ struct WorkflowSpecificationTests {
                 "files": [["name": "f", "path": "p"], ["path": "p", "name": "f"]],
                 "resource_requirements": [["name": "r", "memory": "2g"], ["name": "r", "memory": "2g"]],
                 "jobs": [
-                    ["name": "late", "command": "b", "blocked_by": ["early"], "input_files": ["f"], "resource_requirements": "r"],
+                    [
+                        "name": "late", "command": "b", "blocked_by": ["early"], "input_files": ["f"],
+                        "resource_requirements": "r",
+                    ],
                     ["name": "early", "key": "job-key", "command": "a", "output_files": ["f"]],
                 ],
                 "schedulers": ["local_schedulers": []],
@@ -88,22 +93,24 @@ struct WorkflowSpecificationTests {
         }
     }
 
-    @Test("bad specifications are 400 and create nothing", arguments: [
-        #"{"jobs": [{"name": "j", "command": "c", "input_files": ["nope"]}]}"#,
-        #"{"jobs": [{"name": "j", "command": "c", "output_files": ["nope"]}]}"#,
-        #"{"jobs": [{"name": "j", "command": "c", "blocked_by": ["nope"]}]}"#,
-        #"{"jobs": [{"name": "j", "command": "c", "scheduler": "local_schedulers/nope"}]}"#,
-        #"{"jobs": [{"name": "j", "command": "c", "scheduler": "jobs/j"}]}"#,
-        #"{"jobs": [{"name": "j", "command": "c", "resource_requirements": "nope"}]}"#,
-        #"{"files": [{"name": "f", "path": "a"}, {"name": "f", "path": "b"}], "jobs": [{"command": "c", "input_files": ["f"]}]}"#,
-        #"{"jobs": [{"name": "j", "command": "c"}, {"name": "j", "command": "d"}, {"command": "e", "blocked_by": ["j"]}]}"#,
-        #"{"resource_requirements": [{"name": "r", "memory": "1.5g"}]}"#,
-        #"{"key": "a.b"}"#,
-        #"{"jobs": [{"command": "c", "unknown": 1}]}"#,
-        #"{"color": "blue"}"#,
-        #"{"jobs": [{"command": "c", "key": "k"}, {"command": "d", "key": "k"}]}"#,
-        #"[1]"#,
-    ])
+    @Test(
+        "bad specifications are 400 and create nothing",
+        arguments: [
+            #"{"jobs": [{"name": "j", "command": "c", "input_files": ["nope"]}]}"#,
+            #"{"jobs": [{"name": "j", "command": "c", "output_files": ["nope"]}]}"#,
+            #"{"jobs": [{"name": "j", "command": "c", "blocked_by": ["nope"]}]}"#,
+            #"{"jobs": [{"name": "j", "command": "c", "scheduler": "local_schedulers/nope"}]}"#,
+            #"{"jobs": [{"name": "j", "command": "c", "scheduler": "jobs/j"}]}"#,
+            #"{"jobs": [{"name": "j", "command": "c", "resource_requirements": "nope"}]}"#,
+            #"{"files": [{"name": "f", "path": "a"}, {"name": "f", "path": "b"}], "jobs": [{"command": "c", "input_files": ["f"]}]}"#,
+            #"{"jobs": [{"name": "j", "command": "c"}, {"name": "j", "command": "d"}, {"command": "e", "blocked_by": ["j"]}]}"#,
+            #"{"resource_requirements": [{"name": "r", "memory": "1.5g"}]}"#,
+            #"{"key": "a.b"}"#,
+            #"{"jobs": [{"command": "c", "unknown": 1}]}"#,
+            #"{"color": "blue"}"#,
+            #"{"jobs": [{"command": "c", "key": "k"}, {"command": "d", "key": "k"}]}"#,
+            #"[1]"#,
+        ])
     func invalid(body: String) async throws {
         try await APIClient.withService { (api: APIClient) async throws in
             let response = try await api.raw(.post, "/workflow_specifications", body: body)

@@ -55,7 +55,9 @@ struct DashboardTests {
             let items = list.json["items"]?.arrayValue ?? []
             try #require(items.map { $0.string("_key") } == [empty, w], "newest first")
             let counts = items[1]["job_counts"]
-            #expect(counts?["total"] == 4 && counts?["done"] == 2 && counts?["submitted_pending"] == 1 && counts?["blocked"] == 1)
+            #expect(
+                counts?["total"] == 4 && counts?["done"] == 2 && counts?["submitted_pending"] == 1
+                    && counts?["blocked"] == 1)
             #expect(items[1]["is_complete"] == false && items[1]["is_canceled"] == false)
             #expect(items[0]["job_counts"]?["total"] == 0)
         }
@@ -104,7 +106,8 @@ struct DashboardTests {
             let stages = grouped.json["stages"]?.arrayValue ?? []
             try #require(stages.count == 3)
             #expect(stages[1]["counts"] == ["done": 1, "submitted_pending": 1])
-            #expect(grouped.json["stage_edges"] == [["from": 0, "to": 1, "count": 2], ["from": 1, "to": 2, "count": 2]])
+            #expect(
+                grouped.json["stage_edges"] == [["from": 0, "to": 1, "count": 2], ["from": 1, "to": 2, "count": 2]])
         }
     }
 
@@ -121,15 +124,20 @@ struct DashboardTests {
             let w = try await Self.diamond(api)
             let jobs = try await api.get("/workflows/\(w)/jobs")
             let work1 = jobs.items.first { $0.string("name") == "work1" }?.string("_key") ?? ""
-            _ = try await api.post("/workflows/\(w)/job_process_stats", [
-                "job_key": .string(work1), "run_id": 1, "avg_cpu_percent": 50.5, "max_cpu_percent": 90.0,
-                "avg_rss": 1_500_000_000, "max_rss": 2_000_000_000, "num_samples": 10, "timestamp": "2026-12-07T01:00:00",
-            ])
+            _ = try await api.post(
+                "/workflows/\(w)/job_process_stats",
+                [
+                    "job_key": .string(work1), "run_id": 1, "avg_cpu_percent": 50.5, "max_cpu_percent": 90.0,
+                    "avg_rss": 1_500_000_000, "max_rss": 2_000_000_000, "num_samples": 10,
+                    "timestamp": "2026-12-07T01:00:00",
+                ])
             let stats = try await api.get("/workflows/\(w)/job_process_stats")
             try #require(stats.items.count == 1)
-            _ = try await api.post("/workflows/\(w)/edges/process_used", [
-                "_from": .string("jobs__\(w)/\(work1)"), "_to": stats.items[0]["_id"] ?? .null,
-            ])
+            _ = try await api.post(
+                "/workflows/\(w)/edges/process_used",
+                [
+                    "_from": .string("jobs__\(w)/\(work1)"), "_to": stats.items[0]["_id"] ?? .null,
+                ])
             let job = try await api.plain(.get, "/_dashboard/api/test/workflows/\(w)/jobs/\(work1)")
             #expect(job.status == 200)
             #expect(job.json["job"]?["name"] == "work1" && job.json["job"]?["status"] == "done")
@@ -200,10 +208,11 @@ struct CostlyAnswerCacheTests {
         let slow = Counter()
         var answers: [JSONValue] = []
         for _ in 0..<3 {
-            answers.append(try await cache.answer(for: "slow") {
-                try await Task.sleep(for: .milliseconds(150))
-                return .int(Int64(slow.next()))
-            })
+            answers.append(
+                try await cache.answer(for: "slow") {
+                    try await Task.sleep(for: .milliseconds(150))
+                    return .int(Int64(slow.next()))
+                })
         }
         #expect(slow.value.load(ordering: .relaxed) == 1)
         #expect(answers == [1, 1, 1])

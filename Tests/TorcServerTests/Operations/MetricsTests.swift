@@ -29,9 +29,21 @@ struct MetricsTests {
             #expect(metrics.status == 200)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = metrics.text
-            #expect(Self.value(text, #"torc_http_requests_total{route="/_db/{database}/torc-service/workflow_specifications",method="POST",status="200"}"#) == 1)
-            #expect(Self.value(text, #"torc_http_requests_total{route="/_db/{database}/torc-service/workflows/{workflow}/jobs/{key}",method="GET",status="404"}"#) == 1)
-            #expect(Self.value(text, #"torc_http_request_duration_seconds_count{route="/_db/{database}/torc-service/workflows/prepare_jobs_for_submission/{key}",method="POST"}"#) == 2)
+            #expect(
+                Self.value(
+                    text,
+                    #"torc_http_requests_total{route="/_db/{database}/torc-service/workflow_specifications",method="POST",status="200"}"#
+                ) == 1)
+            #expect(
+                Self.value(
+                    text,
+                    #"torc_http_requests_total{route="/_db/{database}/torc-service/workflows/{workflow}/jobs/{key}",method="GET",status="404"}"#
+                ) == 1)
+            #expect(
+                Self.value(
+                    text,
+                    #"torc_http_request_duration_seconds_count{route="/_db/{database}/torc-service/workflows/prepare_jobs_for_submission/{key}",method="POST"}"#
+                ) == 2)
             #expect(Self.value(text, "torc_http_requests_in_flight ") == 1, "the /metrics request itself")
             #expect((Self.value(text, #"torc_store_transaction_duration_seconds_count{kind="write"}"#) ?? 0) > 5)
             #expect((Self.value(text, #"torc_store_transaction_duration_seconds_count{kind="read"}"#) ?? 0) >= 1)
@@ -74,17 +86,25 @@ struct MetricsTests {
         arango.observer = metrics
         let provider = ArangoStoreProvider(configuration: arango)
         let database = "m\(UInt64.random(in: 0...UInt64.max))"
-        try await OperationsHarness.withService(provider: provider, observability: Observability(metrics: metrics)) { api, _ in
+        try await OperationsHarness.withService(provider: provider, observability: Observability(metrics: metrics)) {
+            api, _ in
             var api = api
             api.database = database
             let w = try await api.createWorkflow()
             let text = try await api.plain(.get, "/metrics").text
-            #expect((Self.value(text, #"torc_arangodb_requests_total{call="POST /_api/transaction",status="201"}"#) ?? 0) >= 1)
+            #expect(
+                (Self.value(text, #"torc_arangodb_requests_total{call="POST /_api/transaction",status="201"}"#) ?? 0)
+                    >= 1)
             #expect(text.contains("torc_arangodb_request_duration_seconds_bucket{call="))
-            #expect(!text.contains("\"\(w)\"") && !text.contains(database), "no keys or database names in ArangoDB call labels")
+            #expect(
+                !text.contains("\"\(w)\"") && !text.contains(database),
+                "no keys or database names in ArangoDB call labels")
         }
         metrics.transactionRetried(backend: "arangodb")
-        #expect(Self.value(String(decoding: metrics.render(), as: UTF8.self), #"torc_store_transaction_retries_total{backend="arangodb"}"#) == 1)
+        #expect(
+            Self.value(
+                String(decoding: metrics.render(), as: UTF8.self),
+                #"torc_store_transaction_retries_total{backend="arangodb"}"#) == 1)
     }
 }
 
@@ -98,7 +118,8 @@ struct HealthTests {
             let live = try await api.plain(.get, "/health/live")
             #expect(live.status == 200 && live.json == ["status": "ok"])
             let ready = try await api.plain(.get, "/health/ready")
-            #expect(ready.status == 503 && ready.json["status"] == "unavailable" && ready.json["reason"] == "store down")
+            #expect(
+                ready.status == 503 && ready.json["status"] == "unavailable" && ready.json["reason"] == "store down")
         }
     }
 

@@ -68,7 +68,6 @@ final class CapturedLogs: Sendable {
     }
 }
 
-
 struct CapturingHandler: LogHandler {
     let sink: CapturedLogs
     var logLevel: Logger.Level = .trace
@@ -82,6 +81,7 @@ struct CapturingHandler: LogHandler {
     func log(event: LogEvent) {
         var merged = metadata
         merged.merge(event.metadata ?? [:]) { _, new in new }
-        sink.append(.init(level: event.level, message: event.message.description, metadata: merged.mapValues { "\($0)" }))
+        sink.append(
+            .init(level: event.level, message: event.message.description, metadata: merged.mapValues { "\($0)" }))
     }
 }

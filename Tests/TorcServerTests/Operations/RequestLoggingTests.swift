@@ -14,7 +14,8 @@ struct RequestLoggingTests {
         var configuration = ServiceConfiguration(port: 0, store: .memory, logLevel: .info)
         configuration.requestLog = RequestLogOptions(slowRequestThreshold: nil, accessLog: true)
         try await OperationsHarness.withService(configuration: configuration, logger: logs.logger()) { api, _ in
-            let answer = try await api.plain(.get, "/_db/test/torc-service/workflows", headers: [RequestID.name: "abc-123"])
+            let answer = try await api.plain(
+                .get, "/_db/test/torc-service/workflows", headers: [RequestID.name: "abc-123"])
             #expect(answer.headers[RequestID.name] == "abc-123")
             let lines = logs.all.filter { $0.metadata["request_id"] == "abc-123" }
             #expect(lines.count == 1)
@@ -30,7 +31,8 @@ struct RequestLoggingTests {
         try await OperationsHarness.withService { api, _ in
             let first = try await api.plain(.get, "/health/live")
             let second = try await api.plain(.get, "/health/live", headers: [RequestID.name: "bad id with spaces"])
-            let a = first.headers[RequestID.name] ?? "", b = second.headers[RequestID.name] ?? ""
+            let a = first.headers[RequestID.name] ?? ""
+            let b = second.headers[RequestID.name] ?? ""
             #expect(a.count == 32 && b.count == 32 && a != b)
         }
     }

@@ -30,8 +30,10 @@ struct LongPollHandOutTests {
         let key = job.string("_key")
         let done = try await api.post(
             "/workflows/\(w)/jobs/complete_job/\(key)/done/\(job.string("_rev"))",
-            ["job_key": .string(key), "job_name": job["name"] ?? "", "run_id": 1, "return_code": 0,
-             "exec_time_minutes": 0.1, "completion_time": "2026-12-07T01:00:00", "status": "done"])
+            [
+                "job_key": .string(key), "job_name": job["name"] ?? "", "run_id": 1, "return_code": 0,
+                "exec_time_minutes": 0.1, "completion_time": "2026-12-07T01:00:00", "status": "done",
+            ])
         #expect(done.status == 200)
     }
 
@@ -87,7 +89,9 @@ struct LongPollHandOutTests {
             let answers = try await withThrowingTaskGroup(of: [String].self) { group in
                 for _ in 0..<10 {
                     group.addTask {
-                        names(try await api.post("/workflows/prepare_jobs_for_submission/\(w)?wait_seconds=3", Self.worker))
+                        names(
+                            try await api.post(
+                                "/workflows/prepare_jobs_for_submission/\(w)?wait_seconds=3", Self.worker))
                     }
                 }
                 try await Task.sleep(for: .milliseconds(300))
@@ -113,7 +117,8 @@ struct LongPollHandOutTests {
             let answer = try await waited
             #expect(answer.string("reason") == "Workflow \(w) is canceled")
             for bad in ["-1", "x", "3601"] {
-                let response = try await api.post("/workflows/prepare_jobs_for_submission/\(w)?wait_seconds=\(bad)", Self.worker)
+                let response = try await api.post(
+                    "/workflows/prepare_jobs_for_submission/\(w)?wait_seconds=\(bad)", Self.worker)
                 #expect(response.isError(400), "wait_seconds=\(bad)")
             }
         }

@@ -33,7 +33,8 @@ private struct SecuredService {
         let access = try AccessControl.make(security: configuration.security, external: nil, logger: logger)
         #expect(access != nil)
         let app = buildApplication(
-            configuration: configuration, provider: SQLiteStoreProvider.inMemory(), logger: logger, accessControl: access)
+            configuration: configuration, provider: SQLiteStoreProvider.inMemory(), logger: logger,
+            accessControl: access)
         try await app.test(.router) { client in try await body(client) }
     }
 }
@@ -104,8 +105,12 @@ struct AccessControlTests {
             let elsewhere = try await call(
                 client, .post, "/_db/other/torc-service/workflows", headers: basic("writer"), body: create)
             #expect(elsewhere.status == 403)
-            #expect(try await call(client, .get, "/_db/other/torc-service/workflows", headers: basic("writer")).status == 200)
-            #expect(try await call(client, .post, "/_db/other/torc-service/workflows", headers: basic("boss"), body: create).status == 200)
+            #expect(
+                try await call(client, .get, "/_db/other/torc-service/workflows", headers: basic("writer")).status
+                    == 200)
+            #expect(
+                try await call(client, .post, "/_db/other/torc-service/workflows", headers: basic("boss"), body: create)
+                    .status == 200)
         }
     }
 
@@ -131,7 +136,8 @@ struct AccessControlTests {
     func bearerTokens() async throws {
         try await SecuredService.run { client in
             let login = try await call(
-                client, .post, "/_open/auth", body: #"{"username": "writer", "password": "\#(SecuredService.password)"}"#)
+                client, .post, "/_open/auth",
+                body: #"{"username": "writer", "password": "\#(SecuredService.password)"}"#)
             #expect(login.status == 200)
             let token = try #require(login.json["jwt"]?.stringValue)
             #expect(token.split(separator: ".").count == 3)
@@ -139,7 +145,8 @@ struct AccessControlTests {
             // A token whose payload was changed fails its signature.
             var parts = token.split(separator: ".").map(String.init)
             parts[1] = String(parts[1].reversed())
-            #expect(try await call(client, .get, workflows, headers: bearer(parts.joined(separator: "."))).status == 401)
+            #expect(
+                try await call(client, .get, workflows, headers: bearer(parts.joined(separator: "."))).status == 401)
             #expect(try await call(client, .get, workflows, headers: bearer("not-a-token")).status == 401)
             let refused = try await call(
                 client, .post, "/_open/auth", body: #"{"username": "writer", "password": "nope"}"#)
@@ -167,7 +174,9 @@ struct AccessPolicyTests {
         let policy = AccessPolicy.standard
         #expect(policy.requirement(method: .get, path: "/_db/w/torc-service/workflows") == .role(.read, database: "w"))
         #expect(policy.requirement(method: .head, path: "/_db/w/torc-service/workflows") == .role(.read, database: "w"))
-        #expect(policy.requirement(method: .delete, path: "/_db/w/torc-service/workflows/1") == .role(.write, database: "w"))
+        #expect(
+            policy.requirement(method: .delete, path: "/_db/w/torc-service/workflows/1") == .role(.write, database: "w")
+        )
         #expect(policy.requirement(method: .put, path: "/_db/w%2Dx/torc-service/x") == .role(.write, database: "w-x"))
         #expect(policy.requirement(method: .get, path: "/metrics") == .role(.read, database: nil))
         #expect(policy.requirement(method: .get, path: "/") == .role(.read, database: nil))
@@ -216,10 +225,15 @@ struct AccessPolicyTests {
 
     @Test("repeated failures are answered more and more slowly, up to a cap; a success resets; memory is bounded")
     func throttle() {
-        let throttle = FailureThrottle(freeFailures: 2, baseDelay: .milliseconds(100), maxDelay: .seconds(1), capacity: 10)
+        let throttle = FailureThrottle(
+            freeFailures: 2, baseDelay: .milliseconds(100), maxDelay: .seconds(1), capacity: 10)
         let start = ContinuousClock.now
         let delays = (0..<8).map { _ in throttle.failed("mallory", now: start) }
-        #expect(delays == [.zero, .zero, .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        #expect(
+            delays == [
+                .zero, .zero, .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800),
+                .seconds(1), .seconds(1),
+            ])
         throttle.succeeded("mallory")
         #expect(throttle.failed("mallory", now: start) == .zero)
         for index in 0..<100 { _ = throttle.failed("user\(index)", now: start) }

@@ -37,13 +37,15 @@ struct LimitTests {
         try await withLiveServer(LimitSettings(maxHeaderSize: 4096)) { port in
             let answer = try await blocking {
                 let connection = try RawConnection(port: port)
-                connection.send("GET \(path) HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 8192))\r\n\r\n")
+                connection.send(
+                    "GET \(path) HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 8192))\r\n\r\n")
                 return connection.receive(timeout: 5)
             }
             #expect(RawConnection.status(answer.text) == 431)
             let small = try await blocking {
                 let connection = try RawConnection(port: port)
-                connection.send("GET \(path) HTTP/1.1\r\nHost: x\r\nX-Small: \(String(repeating: "a", count: 1024))\r\n\r\n")
+                connection.send(
+                    "GET \(path) HTTP/1.1\r\nHost: x\r\nX-Small: \(String(repeating: "a", count: 1024))\r\n\r\n")
                 return connection.receive(timeout: 2)
             }
             #expect(RawConnection.status(small.text) == 200)

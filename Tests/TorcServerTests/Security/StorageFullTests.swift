@@ -42,7 +42,9 @@ private func pragma(_ store: SQLiteStore, _ sql: String) async throws {
 
 @Suite("Full disk and read-only data: writes refused clearly, reads go on, recovery without restart")
 struct StorageFullTests {
-    @Test("a full disk answers 507 (errorNum 1104) to writes, reads keep working, and writes work again when space returns")
+    @Test(
+        "a full disk answers 507 (errorNum 1104) to writes, reads keep working, and writes work again when space returns"
+    )
     func fullDisk() async throws {
         try await withDiskService { client, store in
             let created = try await call(client, .post, "/workflows", #"{"name": "before"}"#)
@@ -70,9 +72,13 @@ struct StorageFullTests {
             #expect(try await call(client, .get, "/workflows/\(key)").status == 200)
             // Space returns: writes work again, without a restart.
             try await pragma(store, "PRAGMA max_page_count = 1073741823")
-            #expect(try await call(client, .post, "/workflows/\(key)/jobs", #"{"name": "after", "command": "\#(big)"}"#).status == 200)
+            #expect(
+                try await call(client, .post, "/workflows/\(key)/jobs", #"{"name": "after", "command": "\#(big)"}"#)
+                    .status == 200)
             let jobsAfter = try await call(client, .get, "/workflows/\(key)/jobs")
-            #expect((jobsAfter.json["items"]?.arrayValue?.count ?? 0) == (jobsBefore.json["items"]?.arrayValue?.count ?? 0) + 1)
+            #expect(
+                (jobsAfter.json["items"]?.arrayValue?.count ?? 0) == (jobsBefore.json["items"]?.arrayValue?.count ?? 0)
+                    + 1)
             let check = try await store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
             #expect(check == "ok")
         }
@@ -86,7 +92,8 @@ struct StorageFullTests {
             try await pragma(store, "PRAGMA query_only = 1")
             let refused = try await call(client, .post, "/workflows", #"{"name": "refused"}"#)
             #expect(refused.status == 503)
-            #expect(refused.json["error"] == .bool(true) && refused.json["code"] == 503 && refused.json["errorNum"] == 1004)
+            #expect(
+                refused.json["error"] == .bool(true) && refused.json["code"] == 503 && refused.json["errorNum"] == 1004)
             #expect(try await call(client, .get, "/workflows/\(key)").status == 200)
             let list = try await call(client, .get, "/workflows")
             #expect(list.json["items"]?.arrayValue?.count == 1)

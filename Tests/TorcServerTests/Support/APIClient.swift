@@ -127,7 +127,9 @@ struct APIClient: Sendable {
     }
 
     func get(_ path: String) async throws -> APIResponse { try await send(.get, path) }
-    func post(_ path: String, _ body: JSONValue? = nil) async throws -> APIResponse { try await send(.post, path, body) }
+    func post(_ path: String, _ body: JSONValue? = nil) async throws -> APIResponse {
+        try await send(.post, path, body)
+    }
     func put(_ path: String, _ body: JSONValue? = nil) async throws -> APIResponse { try await send(.put, path, body) }
     func delete(_ path: String, _ body: JSONValue? = nil) async throws -> APIResponse {
         try await send(.delete, path, body)

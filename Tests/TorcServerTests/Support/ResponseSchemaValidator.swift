@@ -25,7 +25,12 @@ struct ResponseSchemaValidator: Sendable {
             var matches = true
             for (pattern, segment) in zip(template, segments) {
                 if pattern.hasPrefix("{") { continue }
-                if pattern == segment { score += 1 } else { matches = false; break }
+                if pattern == segment {
+                    score += 1
+                } else {
+                    matches = false
+                    break
+                }
             }
             if matches, score > (best?.score ?? -1) { best = (score, item) }
         }
@@ -52,7 +57,10 @@ struct ResponseSchemaValidator: Sendable {
     func check(_ value: JSONValue, _ schemaIn: JSONValue, _ at: String, _ problems: inout [String]) {
         var schema = schemaIn
         if let ref = schema["$ref"]?.stringValue {
-            guard let resolved = resolve(ref) else { problems.append("\(at): unresolvable \(ref)"); return }
+            guard let resolved = resolve(ref) else {
+                problems.append("\(at): unresolvable \(ref)")
+                return
+            }
             schema = resolved
         }
         if value.isNull {

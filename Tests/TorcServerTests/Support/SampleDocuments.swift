@@ -35,7 +35,8 @@ struct SampleDocument: Sendable, CustomStringConvertible {
         SampleDocument(
             collection: "files", body: ["name": "f1", "path": "dir/f1.json", "st_mtime": 1681400000.5],
             changed: ("path", "dir/f2.json")),
-        SampleDocument(collection: "jobs", body: ["name": "job1", "command": "echo hello"], changed: ("status", "ready")),
+        SampleDocument(
+            collection: "jobs", body: ["name": "job1", "command": "echo hello"], changed: ("status", "ready")),
         SampleDocument(
             collection: "job_process_stats",
             body: [
@@ -58,7 +59,8 @@ struct SampleDocument: Sendable, CustomStringConvertible {
             body: ["scheduler_id": "123", "scheduler_config_id": "slurm_schedulers__1/2", "status": "pending"],
             changed: ("status", "active")),
         SampleDocument(
-            collection: "slurm_schedulers", body: ["name": "short", "account": "acct", "nodes": 1, "walltime": "04:00:00"],
+            collection: "slurm_schedulers",
+            body: ["name": "short", "account": "acct", "nodes": 1, "walltime": "04:00:00"],
             changed: ("nodes", 2)),
         SampleDocument(
             collection: "user_data", body: ["key1": "val1", "n": 1, "f": 1.0, "deep": ["x": [nil, true]]],
