@@ -160,7 +160,7 @@ let package = Package(
         // ArangoDB emulator and torc-service processes.
         .target(
             name: "TorcTestSupport",
-            dependencies: ["TorcCore", "TorcArango"],
+            dependencies: ["TorcCore", "TorcArango", "CurlHTTP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,41 +1,7 @@
 import CurlHTTP
 import Foundation
 import TorcCore
-
-/// The `arango_requests` scenario: how many ArangoDB requests one call of
-/// each runner route makes, from ArangoDB's own counters
-/// (`GET /_admin/statistics`, `http.requestsTotal`) read around the call.
-/// Meaningful only while nothing else uses that ArangoDB server.
-struct ArangoRequestCounter: Sendable {
-    let client: CurlHTTPClient
-    let statisticsURL: String
-
-    init(arangoURL: String, user: String = "root", password: String = "") {
-        var configuration = CurlHTTPClient.Configuration()
-        configuration.auth = .basic(user: user, password: password)
-        configuration.retry = .none
-        client = CurlHTTPClient(configuration: configuration)
-        statisticsURL = arangoURL + "/_admin/statistics"
-    }
-
-    func total() async throws -> Int {
-        let response = try await client.execute(HTTPRequest(method: .get, url: statisticsURL))
-        let statistics = try JSONParser.parse(response.body)
-        guard let total = statistics["http"]?["requestsTotal"]?.intValue else {
-            throw BenchError("\(statisticsURL) has no http.requestsTotal")
-        }
-        return Int(total)
-    }
-
-    /// The requests `body` made; the statistics request itself is calibrated away.
-    func count(_ body: () async throws -> Void) async throws -> Int {
-        let a = try await total()
-        let b = try await total()
-        try await body()
-        let c = try await total()
-        return (c - b) - (b - a)
-    }
-}
+import TorcTestSupport
 
 extension Scenarios {
     /// ArangoDB requests per call on small workflows of the shapes that used

@@ -88,7 +88,7 @@ struct TorcServiceCommand: AsyncParsableCommand {
 
     @Flag(
         help:
-            "Enable the dashboard's cancel, reset and restart-failed buttons (env TORC_DASHBOARD_ACTIONS=1). Off: the dashboard is read-only; to be enabled once access control grants a write role."
+            "Without access control: enable the dashboard's cancel, reset and restart-failed buttons for everyone (env TORC_DASHBOARD_ACTIONS=1). With access control they are on for users holding the write role."
     )
     var dashboardActions = false
 

@@ -59,7 +59,7 @@ struct RequestBudgetTests {
         let http = JSONHTTP()
         let base = service.baseURL(database: "budget")
         let workflow = try await Self.workflow(http, base, shape: call.shape)
-        let counter = RequestCounter(http: http, url: emulator.url)
+        let counter = ArangoRequestCounter(arangoURL: emulator.url)
         let used = try await Self.measure(call, http: http, base: base, workflow: workflow, counter: counter)
         print("ArangoDB requests of \(call.rawValue): \(used) (budget \(call.budget))")
         #expect(used <= call.budget, "\(call.rawValue) made \(used) ArangoDB requests, budget \(call.budget)")
@@ -96,7 +96,7 @@ struct RequestBudgetTests {
 
     /// Sets the call up (uncounted) and counts the requests of the call itself.
     static func measure(
-        _ call: Call, http: JSONHTTP, base: String, workflow w: String, counter: RequestCounter
+        _ call: Call, http: JSONHTTP, base: String, workflow w: String, counter: ArangoRequestCounter
     ) async throws -> Int {
         let jobs = try await http.ok(.get, "\(base)/workflows/\(w)/jobs?limit=5000")["items"]?.arrayValue ?? []
         func job(_ name: String) throws -> JSONValue {
@@ -201,29 +201,5 @@ struct RequestBudgetTests {
             }
             return used
         }
-    }
-}
-
-/// ArangoDB's request counter, read before and after one call.
-struct RequestCounter: Sendable {
-    let http: JSONHTTP
-    let url: String
-
-    func total() async throws -> Int {
-        let statistics = try await http.ok(.get, "\(url)/_admin/statistics")
-        guard let total = statistics["http"]?["requestsTotal"]?.intValue else {
-            throw TestFailure("no http.requestsTotal in \(statistics)")
-        }
-        return Int(total)
-    }
-
-    /// The requests `body` made (the statistics request itself is subtracted,
-    /// calibrated by two reads in a row).
-    func count(_ body: () async throws -> Void) async throws -> Int {
-        let a = try await total()
-        let b = try await total()
-        try await body()
-        let c = try await total()
-        return (c - b) - (b - a)
     }
 }

@@ -45,12 +45,16 @@ struct SQLiteMigrationTests {
 
     /// Writes `{directory}/legacy.sqlite` as an unversioned torc-service did: the
     /// frozen tables, the global collections, a workflow's jobs collection and
-    /// two jobs, written by the store's own transaction code. Returns their keys.
+    /// two jobs, written by the store's own transaction code. That code also fills
+    /// the `rank` column of schema version 2, so the column exists only while the
+    /// rows are written and is dropped again, leaving the unversioned layout.
+    /// Returns the jobs' keys.
     func writeUnversionedFile(in directory: String) throws -> [String] {
         let queue = try DatabaseQueue(path: directory + "/legacy.sqlite")
         defer { try? queue.close() }
         return try queue.write { db in
             for statement in Self.unversionedDDL { try db.execute(sql: statement) }
+            try db.execute(sql: "ALTER TABLE documents ADD COLUMN rank INTEGER")
             let counters = SQLiteCounters()
             let transaction = SQLiteTransaction(db: db, counters: counters)
             try transaction.createCollections(
@@ -60,6 +64,7 @@ struct SQLiteMigrationTests {
                 into: Self.jobs
             ).map { String($0.split(separator: "/").last ?? "") }
             _ = try counters.save(db)
+            try db.execute(sql: "ALTER TABLE documents DROP COLUMN rank")
             #expect(try Int.fetchOne(db, sql: "PRAGMA user_version") == 0)
             return keys
         }
