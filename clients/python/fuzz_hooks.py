@@ -191,6 +191,10 @@ def aim(case):
     if method == "POST" and path == f"/workflows/{{workflow}}/{collection}" and collection in DOCUMENTS \
             and SEEN[label(case)] % 2:
         case.body = dict(DOCUMENTS[collection])
+    if method == "POST" and path == "/workflows/{workflow}/job_specifications" and SEEN[label(case)] % 2:
+        # A job specification whose references all resolve (generated ones name files, requirements
+        # and schedulers that do not exist); a new name each time.
+        case.body = {"name": f"fuzz-spec-{SEEN[label(case)]}", "command": "true", "priority": SEEN[label(case)]}
     if method == "PUT" and path.endswith("/{key}") and "{rev}" not in path and path != "/workflows/cancel/{key}":
         # A document PUT names the revision it replaces: the current document, with the generated
         # fields laid over it in every other case.
