@@ -128,6 +128,9 @@ struct SQLiteMigrationTests {
     }
 }
 
+/// A's open was never released: B's open had to wait for it.
+struct OpenOfAEndedOnItsDeadline: Error {}
+
 /// How often a store was opened, counted across tasks.
 final class OpenCount: Sendable {
     let value = Atomic<Int>(0)
@@ -138,20 +141,28 @@ final class OpenCount: Sendable {
 struct SQLiteStoreRegistryTests {
     @Test("a slow first open of database A does not delay database B")
     func slowOpenDoesNotBlockOthers() async throws {
+        // A's open holds until B has been opened: if B waited for A, A's open would
+        // only end on its (long) deadline and the check below would fail. No clock
+        // bound, so a loaded machine cannot make this fail.
         let registry = StoreRegistry()
-        let clock = ContinuousClock()
+        let aStarted = Atomic<Bool>(false)
+        let releaseA = DispatchSemaphore(value: 0)
         let slow = Task {
             try await registry.store("a") {
-                Thread.sleep(forTimeInterval: 2)
+                aStarted.store(true, ordering: .sequentiallyConsistent)
+                let released = releaseA.wait(timeout: .now() + 60) == .success
+                if !released { throw OpenOfAEndedOnItsDeadline() }
                 return try SQLiteStore.inMemory()
             }
         }
-        try await Task.sleep(for: .milliseconds(100)) // A's open is under way
-        let started = clock.now
+        while !aStarted.load(ordering: .sequentiallyConsistent) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         _ = try await registry.store("b") { try SQLiteStore.inMemory() }
-        let elapsed = clock.now - started
-        #expect(elapsed < .milliseconds(1000), "B waited \(elapsed) for A's open")
-        _ = try await slow.value
+        releaseA.signal()
+        await #expect(throws: Never.self, "B was opened while A's open was still under way") {
+            _ = try await slow.value
+        }
         await registry.closeAll()
     }
 
