@@ -22,11 +22,26 @@ extension WorkflowDatabase {
     }
 
     /// One hand-out: the workflow, its status and the first page of candidates
-    /// are read ahead in one batch (see `BatchedReads.handOut`).
+    /// are read ahead in one batch (see `BatchedReads.handOut`). Where calls are
+    /// batched, the jobs chosen are reserved in this process until written, and
+    /// concurrent hand-outs of the workflow pass over them (`HandOutReservations`);
+    /// their first page is wider by what others hold, so it still has their share.
     func handOut(key: String, request: WorkerRequest, limit: Int) async throws -> HandOut {
-        let firstPage = JobSelection.firstPage(
-            CollectionName(.jobs, workflow: WorkflowLookup.key(key)), request: request, limit: limit)
+        let jobs = CollectionName(.jobs, workflow: WorkflowLookup.key(key))
+        let ticket = store.batchesCalls ? reservations.begin(scope: "\(name)/\(jobs.rawValue)") : nil
+        var handedOut = false
+        defer { if let ticket { reservations.end(ticket, handedOut: handedOut) } }
+        // Room for the jobs others hold and for what the others still choosing
+        // will take (about a lone caller's first page each), so that passing
+        // over them rarely needs a second page, which the batch did not read.
+        let widening =
+            ticket.map { ticket in
+                let load = reservations.load(besides: ticket)
+                return load.jobs + load.choosing * JobSelection.firstPageSize(request)
+            } ?? 0
+        let firstPage = JobSelection.firstPage(jobs, request: request, limit: limit, widenedBy: widening)
         let batch = BatchedReads.handOut(workflow: key, firstPage: firstPage)
+        let held = reservations
         let (answer, fact) = try await writeReporting(workflow: WorkflowLookup.key(key), prefetching: batch) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let status = try WorkflowRecords.status(writer, workflow: workflow)
@@ -34,7 +49,9 @@ extension WorkflowDatabase {
                 return (["jobs": [], "reason": .string("Workflow \(workflow.key) is canceled")], ["canceled": true])
             }
             let jobs = CollectionName(.jobs, workflow: workflow.key)
-            let selected = try JobSelection.select(writer, jobs, request: request, limit: limit)
+            let selected = try JobSelection.choose(
+                writer, jobs, request: request, limit: limit, widenedBy: widening,
+                reservations: ticket.map { (held, $0) })
             let written = try JobWrites.setStatus(writer, jobs, selected, to: "submitted_pending")
             let answer: JSONValue = [
                 "jobs": .array(written.map(JobView.api)),
@@ -42,8 +59,8 @@ extension WorkflowDatabase {
             ]
             return (answer, ["handed_out": .bool(!written.isEmpty)])
         }
-        return HandOut(
-            answer: answer, handedOut: fact["handed_out"] == .bool(true), canceled: fact["canceled"] == .bool(true))
+        handedOut = fact["handed_out"] == .bool(true)
+        return HandOut(answer: answer, handedOut: handedOut, canceled: fact["canceled"] == .bool(true))
     }
 
     /// The `limit` query parameter: default 1000, not clamped, truncated, negative -> 400.
@@ -114,15 +131,47 @@ enum JobSelection {
     /// usually full after C candidates (most jobs need one or two).
     static func firstPageSize(_ request: WorkerRequest) -> Int { max(4, Int(min(request.cpus, 1000))) }
 
-    /// The first candidate query `select` makes (read ahead by batched hand-outs).
-    static func firstPage(_ jobs: CollectionName, request: WorkerRequest, limit: Int) -> DocumentQuery {
+    /// The first candidate query `select` makes (read ahead by batched hand-outs),
+    /// `widening` candidates longer than a lone caller needs.
+    static func firstPage(_ jobs: CollectionName, request: WorkerRequest, limit: Int, widenedBy widening: Int = 0)
+        -> DocumentQuery
+    {
         DocumentQuery(
-            jobs, filters: request.candidateFilters, skip: 0, limit: min(firstPageSize(request), limit),
-            order: handOutOrder)
+            jobs, filters: request.candidateFilters, skip: 0,
+            limit: min(firstPageSize(request, widenedBy: widening), limit), order: handOutOrder)
     }
 
+    /// `firstPageSize` plus `widening`, bounded like the later pages.
+    static func firstPageSize(_ request: WorkerRequest, widenedBy widening: Int) -> Int {
+        firstPageSize(request) + min(max(0, widening), 4096)
+    }
+
+    /// `select`, passing over the jobs concurrent hand-outs of this process
+    /// reserved and reserving the chosen ones (see `HandOutReservations`).
+    /// Another call may reserve a job between the choice and the reservation:
+    /// then the choice is made again; after a few such rounds the last choice
+    /// stands and the write batch's revision check decides.
+    static func choose(
+        _ reader: any StoreReader, _ jobs: CollectionName, request: WorkerRequest, limit: Int, widenedBy widening: Int,
+        reservations: (HandOutReservations, HandOutReservations.Ticket)?
+    ) throws -> [Document] {
+        guard let (reservations, ticket) = reservations else {
+            return try select(reader, jobs, request: request, limit: limit, widenedBy: widening)
+        }
+        var selected: [Document] = []
+        for _ in 0..<4 {
+            let taken = reservations.taken(besides: ticket)
+            selected = try select(reader, jobs, request: request, limit: limit, widenedBy: widening, passingOver: taken)
+            if reservations.reserve(Set(selected.map(\.id)), for: ticket) { break }
+        }
+        return selected
+    }
+
+    /// First-fit packing of the candidates, highest priority first, leaving out
+    /// the jobs in `passingOver` (`_id`s) as if they were not ready.
     static func select(
-        _ reader: any StoreReader, _ jobs: CollectionName, request: WorkerRequest, limit: Int
+        _ reader: any StoreReader, _ jobs: CollectionName, request: WorkerRequest, limit: Int,
+        widenedBy widening: Int = 0, passingOver taken: Set<String> = []
     ) throws -> [Document] {
         var cpus = request.cpus
         var memory = request.memoryBytes
@@ -132,13 +181,13 @@ enum JobSelection {
         // Small pages first: a caller with C free CPUs is usually full after C
         // candidates (most jobs need one or two), and every candidate read is a
         // document parsed; later pages grow fourfold.
-        var pageSize = firstPageSize(request)
+        var pageSize = firstPageSize(request, widenedBy: widening)
         while considered < limit {
             let take = min(pageSize, limit - considered)
             let page = try reader.find(
                 DocumentQuery(
                     jobs, filters: request.candidateFilters, skip: considered, limit: take, order: handOutOrder))
-            for job in page.documents {
+            for job in page.documents where !taken.contains(job.id) {
                 let jobCPUs = job["internal"]?["num_cpus"]?.intValue ?? 0
                 let jobMemory = job["internal"]?["memory_bytes"]?.doubleValue ?? 0
                 if jobCPUs <= cpus && jobMemory <= memory {
