@@ -126,8 +126,10 @@ struct BatchedCallTests {
         ]
     }
 
-    @Test("16 runners asking at once get disjoint jobs without a single stale write batch")
-    func concurrentHandOutsDoNotCollide() async throws {
+    @Test(
+        "16 runners asking at once get disjoint jobs without a single stale write batch",
+        arguments: [(cpus: 4, limit: nil), (cpus: 16, limit: 4)] as [(cpus: Int, limit: Int?)])
+    func concurrentHandOutsDoNotCollide(runner: (cpus: Int, limit: Int?)) async throws {
         let service = try await BatchedService()
         let jobs: [JSONValue] = (0..<200).map { ["name": .string("j\($0)"), "command": "true"] }
         let w = try await service.workflow(jobs)
@@ -138,8 +140,10 @@ struct BatchedCallTests {
                 group.addTask {
                     var mine: [String] = []
                     for _ in 0..<3 {
+                        // Jobs passed over for another hand-out do not count towards `limit`.
                         let answer = try await database.prepareJobsForSubmission(
-                            key: w, query: [:], body: ["num_cpus": 4, "memory_gb": 16])
+                            key: w, query: runner.limit.map { ["limit": String($0)] } ?? [:],
+                            body: ["num_cpus": .int(Int64(runner.cpus)), "memory_gb": 16])
                         mine += (answer["jobs"]?.arrayValue ?? []).compactMap { $0["_key"]?.stringValue }
                     }
                     return mine

@@ -37,7 +37,7 @@ extension WorkflowDatabase {
         let widening =
             ticket.map { ticket in
                 let load = reservations.load(besides: ticket)
-                return load.jobs + load.choosing * JobSelection.firstPageSize(request)
+                return load.jobs + load.choosing * min(JobSelection.firstPageSize(request), limit)
             } ?? 0
         let firstPage = JobSelection.firstPage(jobs, request: request, limit: limit, widenedBy: widening)
         let batch = BatchedReads.handOut(workflow: key, firstPage: firstPage)
@@ -132,19 +132,17 @@ enum JobSelection {
     static func firstPageSize(_ request: WorkerRequest) -> Int { max(4, Int(min(request.cpus, 1000))) }
 
     /// The first candidate query `select` makes (read ahead by batched hand-outs),
-    /// `widening` candidates longer than a lone caller needs.
+    /// `widening` candidates longer than a lone caller's, for the jobs it may pass over.
     static func firstPage(_ jobs: CollectionName, request: WorkerRequest, limit: Int, widenedBy widening: Int = 0)
         -> DocumentQuery
     {
         DocumentQuery(
             jobs, filters: request.candidateFilters, skip: 0,
-            limit: min(firstPageSize(request, widenedBy: widening), limit), order: handOutOrder)
+            limit: min(firstPageSize(request), limit) + bounded(widening), order: handOutOrder)
     }
 
-    /// `firstPageSize` plus `widening`, bounded like the later pages.
-    static func firstPageSize(_ request: WorkerRequest, widenedBy widening: Int) -> Int {
-        firstPageSize(request) + min(max(0, widening), 4096)
-    }
+    /// A widening of the first page, bounded like the later pages.
+    static func bounded(_ widening: Int) -> Int { min(max(0, widening), 4096) }
 
     /// `select`, passing over the jobs concurrent hand-outs of this process
     /// reserved and reserving the chosen ones (see `HandOutReservations`).
@@ -168,7 +166,8 @@ enum JobSelection {
     }
 
     /// First-fit packing of the candidates, highest priority first, leaving out
-    /// the jobs in `passingOver` (`_id`s) as if they were not ready.
+    /// the jobs in `passingOver` (`_id`s) as if they were no longer ready: they
+    /// do not count towards `limit`, which is how many candidates are looked at.
     static func select(
         _ reader: any StoreReader, _ jobs: CollectionName, request: WorkerRequest, limit: Int,
         widenedBy widening: Int = 0, passingOver taken: Set<String> = []
@@ -177,17 +176,22 @@ enum JobSelection {
         var memory = request.memoryBytes
         var selected: [Document] = []
         guard limit > 0, cpus > 0, memory > 0 else { return [] }
+        // Candidates read in the store's order, and those of them looked at.
+        var read = 0
         var considered = 0
+        var extra = bounded(widening)
         // Small pages first: a caller with C free CPUs is usually full after C
         // candidates (most jobs need one or two), and every candidate read is a
         // document parsed; later pages grow fourfold.
-        var pageSize = firstPageSize(request, widenedBy: widening)
+        var pageSize = firstPageSize(request)
         while considered < limit {
-            let take = min(pageSize, limit - considered)
+            let take = min(pageSize, limit - considered) + extra
+            extra = 0
             let page = try reader.find(
-                DocumentQuery(
-                    jobs, filters: request.candidateFilters, skip: considered, limit: take, order: handOutOrder))
+                DocumentQuery(jobs, filters: request.candidateFilters, skip: read, limit: take, order: handOutOrder))
             for job in page.documents where !taken.contains(job.id) {
+                guard considered < limit else { return selected }
+                considered += 1
                 let jobCPUs = job["internal"]?["num_cpus"]?.intValue ?? 0
                 let jobMemory = job["internal"]?["memory_bytes"]?.doubleValue ?? 0
                 if jobCPUs <= cpus && jobMemory <= memory {
@@ -197,7 +201,7 @@ enum JobSelection {
                     if cpus == 0 || memory <= 0 { return selected }
                 }
             }
-            considered += page.documents.count
+            read += page.documents.count
             if page.documents.count < take { break }
             pageSize = min(pageSize * 4, 4096)
         }
