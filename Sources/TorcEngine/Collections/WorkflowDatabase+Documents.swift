@@ -28,13 +28,17 @@ extension WorkflowDatabase {
     ) async throws -> JSONValue {
         var object = DocumentSchema.storable(try Schemas.schema(for: collection).validateBody(body))
         if collection == .jobs {
-            if object["status"] == nil { object["status"] = "uninitialized" }
+            if object["status"] == nil { object["status"] = JobStatus.uninitialized.json }
             if object["internal"] == nil { object["internal"] = .object(Schemas.defaultJobInternal) }
         }
         let prepared = object
         let workflowKey = WorkflowLookup.key(workflow)
         // Only a job written as `ready` can give a waiting hand-out something.
-        defer { if collection == .jobs && prepared["status"] == "ready" { jobsMayBeReady(workflow: workflowKey) } }
+        defer {
+            if collection == .jobs && prepared["status"] == JobStatus.ready.json {
+                jobsMayBeReady(workflow: workflowKey)
+            }
+        }
         return try await write(workflow: workflowKey, prefetching: BatchedReads.workflow(workflow)) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             let name = CollectionName(collection, workflow: workflowDoc.key)
@@ -80,7 +84,9 @@ extension WorkflowDatabase {
     ) async throws -> JSONValue {
         let object = try Schemas.schema(for: collection).validateBody(body)
         let workflowKey = WorkflowLookup.key(workflow)
-        defer { if collection == .jobs && object["status"] == "ready" { jobsMayBeReady(workflow: workflowKey) } }
+        defer {
+            if collection == .jobs && object["status"] == JobStatus.ready.json { jobsMayBeReady(workflow: workflowKey) }
+        }
         let batch = BatchedReads.document(workflow: workflow, key, in: collection)
         return try await write(workflow: workflowKey, prefetching: batch) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)

@@ -205,7 +205,7 @@ struct StatusCounts {
 
     /// Complete when every job is in a finished status (and there is at least one job).
     var isComplete: Bool {
-        total > 0 && byStatus.filter { JobStatus.finished.contains($0.0) }.reduce(0) { $0 + $1.1 } == total
+        total > 0 && byStatus.filter { JobStatus(rawValue: $0.0)?.isFinished == true }.reduce(0) { $0 + $1.1 } == total
     }
 
     var json: JSONValue {

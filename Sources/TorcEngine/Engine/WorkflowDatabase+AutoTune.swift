@@ -14,7 +14,7 @@ extension WorkflowDatabase {
                 throw ServiceError.badRequest("The auto-tune feature requires collection of job process stats.")
             }
             let jobs = try writer.find(DocumentQuery(CollectionName(.jobs, workflow: w))).documents
-                .filter { $0["status"] != "blocked" }
+                .filter { $0.jobStatus != .blocked }
             let requirements = try RequirementsIndex(writer, workflow: w, jobs: jobs)
             var groups = Set<String>()
             var tuneKeys: [JSONValue] = []
@@ -24,13 +24,13 @@ extension WorkflowDatabase {
                 if groups.insert(group).inserted {
                     tuneKeys.append(.string(job.key))
                 } else {
-                    guard job["status"] != "disabled" else {
+                    guard job.jobStatus != .disabled else {
                         throw ServiceError.badRequest("Job \(job.key) is already disabled")
                     }
                     toDisable.append(job)
                 }
             }
-            try JobWrites.setStatus(writer, CollectionName(.jobs, workflow: w), toDisable, to: "disabled")
+            try JobWrites.setStatus(writer, CollectionName(.jobs, workflow: w), toDisable, to: .disabled)
             var status = try WorkflowRecords.status(writer, workflow: workflow)
             var autoTune = status["auto_tune_status"]?.objectValue ?? [:]
             autoTune["job_keys"] = .array((autoTune["job_keys"]?.arrayValue ?? []) + tuneKeys)
@@ -86,7 +86,7 @@ extension WorkflowDatabase {
             }
             let tuneSet = Set(tuneKeys)
             let others = try writer.find(DocumentQuery(jobsCollection)).documents.filter { !tuneSet.contains($0.key) }
-            if let wrong = others.first(where: { $0["status"] != "disabled" }) {
+            if let wrong = others.first(where: { $0.jobStatus != .disabled }) {
                 throw ServiceError.badRequest(
                     "Expected status disabled instead of \(wrong["status"]?.stringValue ?? "") for job \(wrong.key)")
             }
@@ -104,7 +104,7 @@ extension WorkflowDatabase {
                 ]
             }
             if !events.isEmpty { _ = try writer.insert(events, into: CollectionName(.events, workflow: w)) }
-            try JobWrites.setStatus(writer, jobsCollection, others, to: "uninitialized")
+            try JobWrites.setStatus(writer, jobsCollection, others, to: .uninitialized)
             var autoTune = status["auto_tune_status"]?.objectValue ?? [:]
             autoTune["enabled"] = false
             status["auto_tune_status"] = .object(autoTune)

@@ -69,7 +69,7 @@ extension WorkflowDatabase {
                 return try? await marking.externalChangeMarker()
             }
             return try? await store.read { reader in
-                Int64(try reader.count(in: CollectionName(.jobs, workflow: key), where: [.equal("status", "ready")]))
+                Int64(try reader.count(in: CollectionName(.jobs, workflow: key), where: [.status(.ready)]))
             }
         }
     }

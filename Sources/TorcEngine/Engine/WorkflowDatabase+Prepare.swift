@@ -31,11 +31,13 @@ extension WorkflowDatabase {
             let workflow = try WorkflowLookup.require(writer, key)
             let status = try WorkflowRecords.status(writer, workflow: workflow)
             if status["is_canceled"] == .bool(true) {
-                return (["jobs": [], "reason": .string("Workflow \(workflow.key) is canceled")], ["canceled": true])
+                return (
+                    ["jobs": [], "reason": .string("Workflow \(workflow.key) is canceled")], ["workflow_canceled": true]
+                )
             }
             let jobs = CollectionName(.jobs, workflow: workflow.key)
             let selected = try JobSelection.select(writer, jobs, request: request, limit: limit)
-            let written = try JobWrites.setStatus(writer, jobs, selected, to: "submitted_pending")
+            let written = try JobWrites.setStatus(writer, jobs, selected, to: .submittedPending)
             let answer: JSONValue = [
                 "jobs": .array(written.map(JobView.api)),
                 "reason": .string(written.isEmpty ? request.noMatchReason : ""),
@@ -43,7 +45,8 @@ extension WorkflowDatabase {
             return (answer, ["handed_out": .bool(!written.isEmpty)])
         }
         return HandOut(
-            answer: answer, handedOut: fact["handed_out"] == .bool(true), canceled: fact["canceled"] == .bool(true))
+            answer: answer, handedOut: fact["handed_out"] == .bool(true),
+            canceled: fact["workflow_canceled"] == .bool(true))
     }
 
     /// The `limit` query parameter: default 1000, not clamped, truncated, negative -> 400.
@@ -80,7 +83,7 @@ struct WorkerRequest: Sendable {
     /// The store conditions every candidate meets.
     var candidateFilters: [FieldPredicate] {
         var filters: [FieldPredicate] = [
-            .equal("status", "ready"),
+            .status(.ready),
             FieldPredicate(["internal", "num_nodes"], .equal, .int(numNodes)),
             FieldPredicate(["internal", "num_cpus"], .lessOrEqual, .int(cpus)),
             FieldPredicate(["internal", "memory_bytes"], .lessOrEqual, .double(memoryBytes)),
