@@ -33,7 +33,7 @@ extension WorkflowDatabase {
     /// jobs (filtered by status and by a substring of the name), and its
     /// schedulers, files and resource requirements (the first `limit` of each).
     public func dashboardWorkflow(
-        key: String, status: String?, name: String?, skip: Int, limit: Int
+        key: WorkflowReference, status: String?, name: String?, skip: Int, limit: Int
     ) async throws -> JSONValue {
         let limit = min(max(limit, 1), 500)
         let skip = max(skip, 0)
@@ -69,7 +69,8 @@ extension WorkflowDatabase {
 
     /// One page of a workflow's jobs, filtered by status and by a substring of
     /// the name (the part of the workflow view that may scan all jobs).
-    public func dashboardJobs(key: String, status: String?, name: String?, skip: Int, limit: Int) async throws
+    public func dashboardJobs(key: WorkflowReference, status: String?, name: String?, skip: Int, limit: Int)
+        async throws
         -> JSONValue
     {
         let limit = min(max(limit, 1), 500)
@@ -84,7 +85,7 @@ extension WorkflowDatabase {
     /// longest path from a root over `blocks` edges) when there are at most
     /// `maxNodes` jobs; above that, counts per stage and status and the number
     /// of edges between stages, so a very large workflow stays readable.
-    public func dashboardGraph(key: String, maxNodes: Int) async throws -> JSONValue {
+    public func dashboardGraph(key: WorkflowReference, maxNodes: Int) async throws -> JSONValue {
         try await read { reader in
             let w = try WorkflowLookup.require(reader, key).key
             let jobs = try reader.find(DocumentQuery(CollectionName(.jobs, workflow: w))).documents
@@ -116,7 +117,7 @@ extension WorkflowDatabase {
 
     /// One job with everything the job page shows: requirements, results,
     /// user data, input and output files, events and process statistics.
-    public func dashboardJob(workflow: String, key: String) async throws -> JSONValue {
+    public func dashboardJob(workflow: WorkflowReference, key: DocumentReference) async throws -> JSONValue {
         try await read { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)

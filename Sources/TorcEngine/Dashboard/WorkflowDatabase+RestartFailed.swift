@@ -6,7 +6,7 @@ extension WorkflowDatabase {
     /// downstream of it back to `uninitialized`, in one transaction. Jobs that
     /// succeeded keep their status; the workflow is then restarted by its
     /// runner, which initializes the uninitialized jobs again.
-    public func restartFailedJobs(key: String) async throws -> JSONValue {
+    public func restartFailedJobs(key: WorkflowReference) async throws -> JSONValue {
         try await write(workflow: WorkflowLookup.key(key)) { writer in
             let w = try WorkflowLookup.require(writer, key).key
             let jobs = CollectionName(.jobs, workflow: w)

@@ -5,7 +5,7 @@ import TorcCore
 /// everything before its first write, in one transaction.
 extension WorkflowDatabase {
     /// `POST /workflows/auto_tune_resource_requirements/{K}`.
-    public func autoTuneResourceRequirements(key: String) async throws -> JSONValue {
+    public func autoTuneResourceRequirements(key: WorkflowReference) async throws -> JSONValue {
         try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let w = workflow.key
@@ -44,7 +44,7 @@ extension WorkflowDatabase {
     }
 
     /// `POST /workflows/process_auto_tune_resource_requirements_results/{K}`.
-    public func processAutoTuneResults(key: String) async throws -> JSONValue {
+    public func processAutoTuneResults(key: WorkflowReference) async throws -> JSONValue {
         try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let w = workflow.key
@@ -54,7 +54,8 @@ extension WorkflowDatabase {
             var updates: [(old: Document, new: JSONObject)] = []
             var updatedNames = Set<String>()
             for jobKey in tuneKeys {
-                guard let job = try WorkflowLookup.document(writer, jobKey, in: jobsCollection) else {
+                guard let job = try WorkflowLookup.document(writer, DocumentReference(jobKey), in: jobsCollection)
+                else {
                     throw ServiceError.documentNotFound(
                         "process_auto_tune_resource_requirements_results workflow key=\(w)")
                 }

@@ -14,7 +14,7 @@ extension WorkflowDatabase {
     /// The most entries one call may carry.
     public static let maxBatch = 1000
 
-    public func completeJobs(workflow: String, body: JSONValue?) async throws -> [JobCompletionOutcome] {
+    public func completeJobs(workflow: WorkflowReference, body: JSONValue?) async throws -> [JobCompletionOutcome] {
         let entries = try BatchEntry.parse(body)
         let completion = JobCompletion(hints: hints, hintPrefix: "\(name)/")
         let (outcomes, released) = try await write(workflow: WorkflowLookup.key(workflow)) { writer in
@@ -29,7 +29,8 @@ extension WorkflowDatabase {
                         continue
                     }
                     let (job, ready) = try completion.complete(
-                        writer, workflow: w, key: entry.key, status: entry.status, rev: entry.rev, result: result)
+                        writer, workflow: w, key: DocumentReference(entry.key), status: RequestedStatus(entry.status),
+                        rev: Revision(entry.rev), result: result)
                     released += ready
                     outcomes.append(.completed(key: entry.key, job: job))
                 } catch let error as ServiceError {

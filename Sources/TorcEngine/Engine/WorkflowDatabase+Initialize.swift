@@ -5,7 +5,7 @@ import TorcCore
 /// One transaction; reads each collection once, writes in bulk, and validates
 /// everything before the first write.
 extension WorkflowDatabase {
-    public func initializeJobs(key: String) async throws -> JSONValue {
+    public func initializeJobs(key: WorkflowReference) async throws -> JSONValue {
         defer { jobsMayBeReady(workflow: key) }
         return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let w = try WorkflowLookup.require(writer, key).key

@@ -7,7 +7,7 @@ import TorcCore
 extension WorkflowDatabase {
     /// `POST /workflows/{W}/jobs/complete_job/{K}/{status}/{rev}`.
     public func completeJob(
-        workflow: String, key: String, status: String, rev: String, body: JSONValue?
+        workflow: WorkflowReference, key: DocumentReference, status: RequestedStatus, rev: Revision, body: JSONValue?
     ) async throws -> JSONValue {
         let result = DocumentSchema.storable(try Schemas.result.validateBody(body))
         let completion = JobCompletion(hints: hints, hintPrefix: "\(name)/")
@@ -25,19 +25,19 @@ extension WorkflowDatabase {
     }
 
     /// `PUT /workflows/{W}/jobs/manage_status_change/{K}/{status}/{rev}`.
-    public func manageStatusChange(workflow: String, key: String, status: String, rev: String) async throws -> JSONValue
-    {
+    public func manageStatusChange(
+        workflow: WorkflowReference, key: DocumentReference, status: RequestedStatus, rev: Revision
+    ) async throws -> JSONValue {
         let batch = BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .blocks)
         let answer = try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
-            let requested = JobStatus(rawValue: status)
-            guard requested?.isComplete != true else {
+            guard status.status?.isComplete != true else {
                 throw ServiceError.badRequest(
                     "status=\(status) indicates completion. Post complete_job status instead.")
             }
-            guard let requested else { throw ServiceError.badRequest("Invalid job status: \(status)") }
+            guard let requested = status.status else { throw ServiceError.badRequest("Invalid job status: \(status)") }
             let job = try Self.requireJob(writer, workflow: w, key: key)
-            guard job.rev == rev else {
+            guard job.revision == rev else {
                 throw ServiceError.badRequest("Revision conflict for \(job.id): _rev=\(job.rev)")
             }
             let old = job.jobStatus
@@ -49,7 +49,7 @@ extension WorkflowDatabase {
             return JobView.api(updated)
         }
         // Only a job set to `ready` can give a waiting hand-out something.
-        if JobStatus(rawValue: status) == .ready { jobsMayBeReady(workflow: workflow) }
+        if status.status == .ready { jobsMayBeReady(workflow: workflow) }
         return answer
     }
 }
@@ -65,13 +65,14 @@ struct JobCompletion: Sendable {
     /// Stores the result, sets the status and decides the dependents. Returns
     /// the job as answered and how many dependents became `ready`.
     func complete(
-        _ writer: any StoreWriter, workflow w: String, key: String, status: String, rev: String, result: JSONObject
+        _ writer: any StoreWriter, workflow w: String, key: DocumentReference, status: RequestedStatus, rev: Revision,
+        result: JSONObject
     ) throws -> (JSONValue, Int) {
-        guard let completed = JobStatus(rawValue: status), completed.isComplete else {
+        guard let completed = status.status, completed.isComplete else {
             throw ServiceError.badRequest("status=\(status) does not indicate completion")
         }
         let job = try WorkflowDatabase.requireJob(writer, workflow: w, key: key)
-        guard job.rev == rev else {
+        guard job.revision == rev else {
             throw ServiceError.conflict("Revision conflict for \(job.id): _rev=\(job.rev)")
         }
         let stored = try writer.insert([result], into: CollectionName(.results, workflow: w))[0]

@@ -10,20 +10,20 @@ import TorcCore
 /// jobs: candidates come from the status index, in small pages, and the scan
 /// stops as soon as the caller is full.
 extension WorkflowDatabase {
-    public func prepareJobsForSubmission(key: String, query: QueryParameters, body: JSONValue?) async throws
+    public func prepareJobsForSubmission(key: WorkflowReference, query: HandOutQuery, body: JSONValue?) async throws
         -> JSONValue
     {
         let resources = try Schemas.workerResources.validateBody(body)
-        let limit = try Self.candidateLimit(query)
+        let limit = try query.limit.get()
         let request = try WorkerRequest(resources)
         let handOut = { try await self.handOut(key: key, request: request, limit: limit) }
-        guard let wait = try Self.waitSeconds(query) else { return try await handOut().answer }
+        guard let wait = try query.waitSeconds.get() else { return try await handOut().answer }
         return try await waitForJobs(workflow: key, seconds: wait, handOut: handOut)
     }
 
     /// One hand-out: the workflow, its status and the first page of candidates
     /// are read ahead in one batch (see `BatchedReads.handOut`).
-    func handOut(key: String, request: WorkerRequest, limit: Int) async throws -> HandOut {
+    func handOut(key: WorkflowReference, request: WorkerRequest, limit: Int) async throws -> HandOut {
         let firstPage = JobSelection.firstPage(
             CollectionName(.jobs, workflow: WorkflowLookup.key(key)), request: request, limit: limit)
         let batch = BatchedReads.handOut(workflow: key, firstPage: firstPage)

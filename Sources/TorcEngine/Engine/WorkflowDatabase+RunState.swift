@@ -8,7 +8,7 @@ extension WorkflowDatabase {
     /// one lookup for a job in a known unfinished status, then (only when there is
     /// none) a comparison of the job count with the count of finished jobs, which
     /// also catches any other status string a PUT may have stored.
-    public func isComplete(key: String) async throws -> JSONValue {
+    public func isComplete(key: WorkflowReference) async throws -> JSONValue {
         var batch = BatchedReads.workflowWithStatus(key)
         let jobs = CollectionName(.jobs, workflow: WorkflowLookup.key(key))
         for probe in Self.unfinishedProbes(jobs) { batch.add(.find(probe)) }
@@ -46,8 +46,9 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/ready_job_requirements/{K}`: what the ready jobs need,
     /// from their live requirements documents.
-    public func readyJobRequirements(key: String, query: QueryParameters) async throws -> JSONValue {
-        let schedulerFilter = query["scheduler_config_id"]
+    public func readyJobRequirements(key: WorkflowReference, schedulerConfigID schedulerFilter: String?) async throws
+        -> JSONValue
+    {
         var filters: [FieldPredicate] = [.status(.ready)]
         if let schedulerFilter {
             filters.append(FieldPredicate(["internal", "scheduler_config_id"], .equal, .string(schedulerFilter)))
@@ -94,7 +95,7 @@ extension WorkflowDatabase {
 
     /// `PUT /workflows/cancel/{K}`: flags the workflow canceled and cancels
     /// every submitted or pending job, in one transaction serialised with hand-outs.
-    public func cancelWorkflow(key: String) async throws -> JSONValue {
+    public func cancelWorkflow(key: WorkflowReference) async throws -> JSONValue {
         defer { jobsMayBeReady(workflow: key) }
         return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
@@ -115,7 +116,7 @@ extension WorkflowDatabase {
 
     /// `POST /workflows/reset_status/{K}`: every job back to `uninitialized`,
     /// the status document back to its initial flags (`run_id` kept).
-    public func resetStatus(key: String) async throws -> JSONValue {
+    public func resetStatus(key: WorkflowReference) async throws -> JSONValue {
         defer { jobsMayBeReady(workflow: key) }
         return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
