@@ -38,10 +38,11 @@ struct RequestValueTests {
         #expect(Revision("_abc") == Revision("_abc") && Revision("_abc") != Revision("_abd"))
         #expect(JobStatus.complete == [.done, .canceled, .terminated])
         #expect(JobStatus.finished == JobStatus.complete.union([.disabled]))
-        #expect(JobStatus.allCases.map(\.rawValue) == [
-            "uninitialized", "blocked", "ready", "submitted_pending", "submitted", "done", "canceled", "terminated",
-            "disabled",
-        ])
+        #expect(
+            JobStatus.allCases.map(\.rawValue) == [
+                "uninitialized", "blocked", "ready", "submitted_pending", "submitted", "done", "canceled", "terminated",
+                "disabled",
+            ])
     }
 
     @Test("list queries: skip, limit and typed filters are parsed before the workflow is looked up")
@@ -79,7 +80,8 @@ struct RequestValueTests {
             // A job addressed by the _id of another collection is not found; by its own _id it is.
             let otherCollection = try await api.get("/workflows/\(w)/jobs/files__\(w)%2F\(key)")
             #expect(otherCollection.isError(404))
-            #expect(otherCollection.message == "Error: Document not found. Operation: Get jobs with key=files__\(w)/\(key)")
+            #expect(
+                otherCollection.message == "Error: Document not found. Operation: Get jobs with key=files__\(w)/\(key)")
             #expect(try await api.get("/workflows/\(w)/jobs/jobs__\(w)%2F\(key)")["_key"] == .string(key))
             #expect(try await api.get("/workflows/workflows%2F\(w)")["_key"] == .string(w))
             let byStatus = try await api.get("/workflows/\(w)/jobs/find_by_status/bogus")

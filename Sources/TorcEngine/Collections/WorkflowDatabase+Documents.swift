@@ -1,6 +1,7 @@
 import TorcCore
 
-/// The six generic operations on the 13 per-workflow document collections (docs/routes.md, "Generic collection routes").
+/// The six generic operations on the 13 per-workflow document collections
+/// (docs/routes.md, "Generic collection routes").
 extension WorkflowDatabase {
     /// `GET /workflows/{W}/{c}`: a filtered page in creation order.
     public func listDocuments(

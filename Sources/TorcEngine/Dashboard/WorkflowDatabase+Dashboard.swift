@@ -147,7 +147,12 @@ extension WorkflowDatabase {
                 "process_stats": byRunID(try outbound(.processUsed)),
                 "blocked_by": .array(
                     try GraphTraversal.inbound(reader, CollectionName(.blocks, workflow: w), to: job.id)
-                        .map { ["key": .string($0.key), "name": $0["name"] ?? .null, "status": $0["status"] ?? .null] }),
+                        .map { blocker -> JSONValue in
+                            [
+                                "key": .string(blocker.key), "name": blocker["name"] ?? .null,
+                                "status": blocker["status"] ?? .null,
+                            ]
+                        }),
             ]
         }
     }

@@ -19,7 +19,8 @@ public struct ListQuery: Sendable {
         -> ListQuery
     {
         let paging = try Paging.parse(query)
-        return ListQuery(paging: paging, filters: try QueryFilters.predicates(query, Schemas.listFilters(for: collection)))
+        let filters = try QueryFilters.predicates(query, Schemas.listFilters(for: collection))
+        return ListQuery(paging: paging, filters: filters)
     }
 
     /// `GET /workflows`: paging and the `name`, `user` and `description` filters.
@@ -27,7 +28,7 @@ public struct ListQuery: Sendable {
         let paging: Paging
         do {
             paging = try Paging.parse(query)
-        } catch where error.databaseErrorNum != nil {
+        } catch  where error.databaseErrorNum != nil {
             // This route reports database errors without the usual prefix.
             throw ServiceError(error.kind, error.message.replacingPrefix("Database error occurred: ", with: ""))
         }

@@ -1,8 +1,8 @@
 import HTTPTypes
 import TorcEngine
 
-/// The engine operations (the original 14 plus the batched complete_jobs) (docs/routes.md, "Engine routes"). Routes without a declared
-/// body ignore whatever body is sent (docs/routes.md, "Processing order").
+/// The engine operations (the original 14 plus the batched complete_jobs) (docs/routes.md, "Engine routes").
+/// Routes without a declared body ignore whatever body is sent (docs/routes.md, "Processing order").
 enum EngineRoutes {
     static var all: [Route] {
         [
