@@ -6,7 +6,7 @@ import TorcCore
 /// nothing loads a whole large workflow except the graph, which does so once.
 extension WorkflowDatabase {
     /// The statuses a dashboard shows, in the order a job moves through them.
-    public static let dashboardStatuses: [String] = JobStatus.allCases.map(\.rawValue)
+    public static let dashboardStatuses: [JobStatus] = JobStatus.allCases
 
     /// Every workflow (newest first, at most `limit`) with its job counts by
     /// status and whether it is complete or canceled.
@@ -163,7 +163,7 @@ extension WorkflowDatabase {
         var counts = StatusCounts()
         counts.total = try reader.count(in: jobs, where: [])
         for status in dashboardStatuses {
-            counts.byStatus.append((status, try reader.count(in: jobs, where: [.equal("status", .string(status))])))
+            counts.byStatus.append((status, try reader.count(in: jobs, where: [.status(status)])))
         }
         return counts
     }
@@ -207,16 +207,16 @@ extension WorkflowDatabase {
 /// A workflow's job counts by status.
 struct StatusCounts {
     var total = 0
-    var byStatus: [(String, Int)] = []
+    var byStatus: [(JobStatus, Int)] = []
 
     /// Complete when every job is in a finished status (and there is at least one job).
     var isComplete: Bool {
-        total > 0 && byStatus.filter { JobStatus(rawValue: $0.0)?.isFinished == true }.reduce(0) { $0 + $1.1 } == total
+        total > 0 && byStatus.filter { $0.0.isFinished }.reduce(0) { $0 + $1.1 } == total
     }
 
     var json: JSONValue {
         var object: JSONObject = ["total": .int(Int64(total))]
-        for (status, count) in byStatus { object[status] = .int(Int64(count)) }
+        for (status, count) in byStatus { object[status.rawValue] = .int(Int64(count)) }
         return .object(object)
     }
 }
