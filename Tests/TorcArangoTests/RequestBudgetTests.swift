@@ -180,7 +180,8 @@ struct RequestBudgetTests {
             return try await counter.count {
                 try await http.ok(
                     .put,
-                    "\(base)/workflows/\(w)/jobs/manage_status_change/\(blockerKey)/submitted/\(blocker["_rev"]?.stringValue ?? "")"
+                    "\(base)/workflows/\(w)/jobs/manage_status_change/\(blockerKey)/submitted/"
+                        + (blocker["_rev"]?.stringValue ?? "")
                 )
             }
         case .statusChangeNoDependents, .statusChangeOneDependent, .statusChange100Dependents,

@@ -100,12 +100,14 @@ struct BatchedService {
     func workflow(_ jobs: [JSONValue]) async throws -> String {
         let created = try await database.createWorkflowSpecification(body: ["name": "batched", "jobs": .array(jobs)])
         let key = created["_key"]?.stringValue ?? ""
-        _ = try await database.initializeJobs(key: key)
+        _ = try await database.initializeJobs(key: WorkflowReference(key))
         return key
     }
 
     func jobs(_ workflow: String, status: String) async throws -> [JSONValue] {
-        let page = try await database.jobsByStatus(workflow: workflow, status: status, query: ["limit": "10000"])
+        let page = try await database.jobsByStatus(
+            workflow: WorkflowReference(workflow), status: RequestedStatus(status),
+            paging: Paging.parse(["limit": "10000"]))
         return page["items"]?.arrayValue ?? []
     }
 
@@ -142,7 +144,8 @@ struct BatchedCallTests {
                     for _ in 0..<3 {
                         // Jobs passed over for another hand-out do not count towards `limit`.
                         let answer = try await database.prepareJobsForSubmission(
-                            key: w, query: runner.limit.map { ["limit": String($0)] } ?? [:],
+                            key: WorkflowReference(w),
+                            query: HandOutQuery(runner.limit.map { ["limit": String($0)] } ?? [:]),
                             body: ["num_cpus": .int(Int64(runner.cpus)), "memory_gb": 16])
                         mine += (answer["jobs"]?.arrayValue ?? []).compactMap { $0["_key"]?.stringValue }
                     }
@@ -168,7 +171,7 @@ struct BatchedCallTests {
         let service = try await BatchedService()
         let w = try await service.workflow((0..<10).map { ["name": .string("j\($0)"), "command": "true"] })
         let answer = try await service.database.prepareJobsForSubmission(
-            key: w, query: [:], body: ["num_cpus": 3, "memory_gb": 16])
+            key: WorkflowReference(w), query: HandOutQuery([:]), body: ["num_cpus": 3, "memory_gb": 16])
         await service.close()
         #expect((answer["jobs"]?.arrayValue ?? []).map { $0["name"]?.stringValue ?? "" } == ["j0", "j1", "j2"])
     }
@@ -188,7 +191,8 @@ struct BatchedCallTests {
         let entries: [JSONValue] = ready.map { job in
             ["job_key": job["_key"] ?? "", "status": "done", "rev": job["_rev"] ?? "", "result": Self.result(job)]
         }
-        let outcomes = try await service.database.completeJobs(workflow: w, body: ["jobs": .array(entries)])
+        let outcomes = try await service.database.completeJobs(
+            workflow: WorkflowReference(w), body: ["jobs": .array(entries)])
         let counts = service.store.snapshot
         let nowReady = Set(try await service.jobs(w, status: "ready").compactMap { $0["name"]?.stringValue })
         let done = try await service.jobs(w, status: "done")
@@ -226,7 +230,8 @@ struct BatchedCallTests {
             ["job_key": "nope", "status": "done", "rev": "1", "result": Self.result(a)],
             ["job_key": a["_key"] ?? "", "status": "running", "rev": a["_rev"] ?? "", "result": Self.result(a)],
         ]
-        let outcomes = try await service.database.completeJobs(workflow: w, body: ["jobs": .array(entries)])
+        let outcomes = try await service.database.completeJobs(
+            workflow: WorkflowReference(w), body: ["jobs": .array(entries)])
         let counts = service.store.snapshot
         let blocked = try await service.jobs(w, status: "blocked")
         let done = try await service.jobs(w, status: "done")

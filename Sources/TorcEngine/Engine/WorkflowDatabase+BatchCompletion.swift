@@ -24,10 +24,10 @@ extension WorkflowDatabase {
     /// The most entries one call may carry.
     public static let maxBatch = 1000
 
-    public func completeJobs(workflow: String, body: JSONValue?) async throws -> [JobCompletionOutcome] {
+    public func completeJobs(workflow: WorkflowReference, body: JSONValue?) async throws -> [JobCompletionOutcome] {
         let entries = try BatchEntry.parse(body)
         let completion = JobCompletion(hints: hints, hintPrefix: "\(name)/")
-        let batch = BatchedReads.completions(workflow: workflow, jobs: entries.map(\.key))
+        let batch = BatchedReads.completions(workflow: workflow.text, jobs: entries.map(\.key))
         // The refusals of the body's last run (the one whose writes count); they
         // stay beside the answer because a batched write carries only JSON.
         let refusals = RefusalLog()
@@ -43,7 +43,8 @@ extension WorkflowDatabase {
                 do {
                     let result = try entry.result.get()
                     let (job, ready) = try completion.complete(
-                        writer, workflow: w, key: entry.key, status: entry.status, rev: entry.rev, result: result)
+                        writer, workflow: w, key: DocumentReference(entry.key), status: RequestedStatus(entry.status),
+                        rev: Revision(entry.rev), result: result)
                     released += ready
                     jobs.append(job)
                 } catch let error as ServiceError {

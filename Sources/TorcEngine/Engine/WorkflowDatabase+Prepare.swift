@@ -10,14 +10,14 @@ import TorcCore
 /// jobs: candidates come from the status index, in small pages, and the scan
 /// stops as soon as the caller is full.
 extension WorkflowDatabase {
-    public func prepareJobsForSubmission(key: String, query: QueryParameters, body: JSONValue?) async throws
+    public func prepareJobsForSubmission(key: WorkflowReference, query: HandOutQuery, body: JSONValue?) async throws
         -> JSONValue
     {
         let resources = try Schemas.workerResources.validateBody(body)
-        let limit = try Self.candidateLimit(query)
+        let limit = try query.limit.get()
         let request = try WorkerRequest(resources)
         let handOut = { try await self.handOut(key: key, request: request, limit: limit) }
-        guard let wait = try Self.waitSeconds(query) else { return try await handOut().answer }
+        guard let wait = try query.waitSeconds.get() else { return try await handOut().answer }
         return try await waitForJobs(workflow: key, seconds: wait, handOut: handOut)
     }
 
@@ -26,7 +26,7 @@ extension WorkflowDatabase {
     /// batched, the jobs chosen are reserved in this process until written, and
     /// concurrent hand-outs of the workflow pass over them (`HandOutReservations`);
     /// their first page is wider by what others hold, so it still has their share.
-    func handOut(key: String, request: WorkerRequest, limit: Int) async throws -> HandOut {
+    func handOut(key: WorkflowReference, request: WorkerRequest, limit: Int) async throws -> HandOut {
         let jobs = CollectionName(.jobs, workflow: WorkflowLookup.key(key))
         let ticket = store.batchesCalls ? reservations.begin(scope: "\(name)/\(jobs.rawValue)") : nil
         var handedOut = false
@@ -46,13 +46,15 @@ extension WorkflowDatabase {
             let workflow = try WorkflowLookup.require(writer, key)
             let status = try WorkflowRecords.status(writer, workflow: workflow)
             if status["is_canceled"] == .bool(true) {
-                return (["jobs": [], "reason": .string("Workflow \(workflow.key) is canceled")], ["canceled": true])
+                return (
+                    ["jobs": [], "reason": .string("Workflow \(workflow.key) is canceled")], ["workflow_canceled": true]
+                )
             }
             let jobs = CollectionName(.jobs, workflow: workflow.key)
             let selected = try JobSelection.choose(
                 writer, jobs, request: request, limit: limit, widenedBy: widening,
                 reservations: ticket.map { (held, $0) })
-            let written = try JobWrites.setStatus(writer, jobs, selected, to: "submitted_pending")
+            let written = try JobWrites.setStatus(writer, jobs, selected, to: .submittedPending)
             let answer: JSONValue = [
                 "jobs": .array(written.map(JobView.api)),
                 "reason": .string(written.isEmpty ? request.noMatchReason : ""),
@@ -60,7 +62,7 @@ extension WorkflowDatabase {
             return (answer, ["handed_out": .bool(!written.isEmpty)])
         }
         handedOut = fact["handed_out"] == .bool(true)
-        return HandOut(answer: answer, handedOut: handedOut, canceled: fact["canceled"] == .bool(true))
+        return HandOut(answer: answer, handedOut: handedOut, canceled: fact["workflow_canceled"] == .bool(true))
     }
 
     /// The `limit` query parameter: default 1000, not clamped, truncated, negative -> 400.
@@ -97,7 +99,7 @@ struct WorkerRequest: Sendable {
     /// The store conditions every candidate meets.
     var candidateFilters: [FieldPredicate] {
         var filters: [FieldPredicate] = [
-            .equal("status", "ready"),
+            .status(.ready),
             FieldPredicate(["internal", "num_nodes"], .equal, .int(numNodes)),
             FieldPredicate(["internal", "num_cpus"], .lessOrEqual, .int(cpus)),
             FieldPredicate(["internal", "memory_bytes"], .lessOrEqual, .double(memoryBytes)),
@@ -141,14 +143,19 @@ enum JobSelection {
             limit: min(firstPageSize(request), limit) + bounded(widening), order: handOutOrder)
     }
 
+    /// How often a hand-out chooses again when concurrent ones took its choice first.
+    static let choiceRounds = 64
+
     /// A widening of the first page, bounded like the later pages.
     static func bounded(_ widening: Int) -> Int { min(max(0, widening), 4096) }
 
     /// `select`, passing over the jobs concurrent hand-outs of this process
     /// reserved and reserving the chosen ones (see `HandOutReservations`).
     /// Another call may reserve a job between the choice and the reservation:
-    /// then the choice is made again; after a few such rounds the last choice
-    /// stands and the write batch's revision check decides.
+    /// then the choice is made again. Every round that fails is one in which
+    /// another call succeeded, so n hand-outs choosing at once need at most n
+    /// rounds; a round is a pass over candidates already read. Past
+    /// `choiceRounds` the last choice stands and the revision check decides.
     static func choose(
         _ reader: any StoreReader, _ jobs: CollectionName, request: WorkerRequest, limit: Int, widenedBy widening: Int,
         reservations: (HandOutReservations, HandOutReservations.Ticket)?
@@ -157,7 +164,7 @@ enum JobSelection {
             return try select(reader, jobs, request: request, limit: limit, widenedBy: widening)
         }
         var selected: [Document] = []
-        for _ in 0..<4 {
+        for _ in 0..<choiceRounds {
             let taken = reservations.taken(besides: ticket)
             selected = try select(reader, jobs, request: request, limit: limit, widenedBy: widening, passingOver: taken)
             if reservations.reserve(Set(selected.map(\.id)), for: ticket) { break }
