@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOCore
 import TorcEngine
 
 /// The engine operations (the original 14 plus the batched complete_jobs) (docs/routes.md, "Engine routes"). Routes without a declared
@@ -63,8 +64,11 @@ enum EngineRoutes {
                     workflow: r.parameter("workflow"), key: r.parameter("key"), status: r.parameter("status"),
                     rev: r.parameter("rev"))
             },
-            Route(.post, "/workflow_specifications", "post_workflow_specifications") { r in
-                try await r.database.createWorkflowSpecification(body: r.body)
+            Route(
+                .post, "/workflow_specifications", "post_workflow_specifications",
+                body: .outlined(expanding: WorkflowDatabase.specificationStreamedMembers)
+            ) { r in
+                try await r.database.createWorkflowSpecification(text: r.text ?? ByteBuffer(), outline: r.outline)
             },
             Route(.get, "/workflow_specifications/example", "get_workflow_specifications_example", body: .ignored) {
                 _ in
