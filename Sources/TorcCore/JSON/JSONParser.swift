@@ -41,6 +41,89 @@ public struct JSONParser {
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
+
+    /// Checks a whole JSON text and outlines it without building one tree of
+    /// it: when the text is an object, its members come back in first-occurrence
+    /// order, and each member named in `expanding` whose value is an array comes
+    /// back as the byte ranges of its elements instead of as a value (see
+    /// `JSONObjectOutline`). Every byte is checked exactly as `parse` checks it,
+    /// with the same messages at the same offsets; `nil` means the text is valid
+    /// JSON but not an object.
+    public static func outline(_ buffer: UnsafeBufferPointer<UInt8>, expanding: Set<String>) throws(JSONParseError)
+        -> JSONObjectOutline?
+    {
+        do {
+            var parser = Reader(bytes: buffer)
+            return try parser.outlineDocument(expanding: expanding)
+        } catch let error as JSONParseError {
+            throw error
+        } catch {
+            throw JSONParseError(message: "invalid JSON")
+        }
+    }
+
+    /// A request body read the way `outline` reads it: blank (no body), a
+    /// valid JSON text that is not an object, or an object's outline.
+    public static func outlineBody(_ buffer: UnsafeBufferPointer<UInt8>, expanding: Set<String>)
+        throws(JSONParseError) -> OutlinedBody
+    {
+        if buffer.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .blank }
+        guard let found = try Self.outline(buffer, expanding: expanding) else { return .notObject }
+        return .object(found)
+    }
+
+    /// Parses one element of an array that `outline` expanded (`range` is one
+    /// of its element ranges in the same buffer). The element is nested two
+    /// levels deep in the whole text, and counts so against `maxDepth`.
+    public static func parseElement(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(JSONParseError)
+        -> JSONValue
+    {
+        do {
+            var parser = Reader(bytes: UnsafeBufferPointer(rebasing: buffer[range]))
+            parser.depth = JSONObjectOutline.elementDepth
+            return try parser.parseDocument()
+        } catch let error as JSONParseError {
+            throw error
+        } catch {
+            throw JSONParseError(message: "invalid JSON")
+        }
+    }
+}
+
+/// What a request body is, read by `JSONParser.outlineBody`.
+public enum OutlinedBody: Sendable {
+    /// Empty or only whitespace: no body.
+    case blank
+    /// Valid JSON, but not an object.
+    case notObject
+    /// An object, outlined.
+    case object(JSONObjectOutline)
+}
+
+/// The top level of a JSON object text, checked but not built as one tree.
+///
+/// A large request body (a workflow specification with a million jobs) would
+/// otherwise exist twice at once: as bytes and as a tree of values several
+/// times their size. The outline keeps small members as values and big arrays
+/// as element byte ranges into the caller's buffer, so the reader can decode
+/// one element at a time (`JSONParser.parseElement`) and drop it again.
+public struct JSONObjectOutline: Sendable {
+    /// The nesting level of an expanded array's elements (object, then array).
+    static let elementDepth = 2
+
+    /// One member of the object.
+    public struct Member: Sendable {
+        /// The member name.
+        public var name: String
+        /// The value, unless it is an expanded array.
+        public var value: JSONValue?
+        /// The byte ranges of the elements of an expanded array, in order.
+        public var elements: [Range<Int>]?
+    }
+
+    /// The members in first-occurrence order; a name given twice keeps its
+    /// last value, as `JSONParser.parse` does.
+    public var members: [Member]
 }
 
 private struct Reader {
@@ -62,6 +145,104 @@ private struct Reader {
         skipWhitespace()
         guard index == bytes.count else { throw fail("unexpected data after the JSON value") }
         return value
+    }
+
+    /// `parseDocument` for a text whose top level is an object, outlined
+    /// instead of built (see `JSONParser.outline`).
+    mutating func outlineDocument(expanding: Set<String>) throws -> JSONObjectOutline? {
+        skipWhitespace()
+        if bytes.count - index >= 3, bytes[index] == 0xEF, bytes[index + 1] == 0xBB, bytes[index + 2] == 0xBF {
+            index += 3
+            skipWhitespace()
+        }
+        guard index < bytes.count else { throw fail("unexpected end of input") }
+        guard bytes[index] == UInt8(ascii: "{") else {
+            _ = try parseValue()
+            skipWhitespace()
+            guard index == bytes.count else { throw fail("unexpected data after the JSON value") }
+            return nil
+        }
+        // The same steps and messages as `parseObject`.
+        try enter()
+        index += 1
+        var members: [JSONObjectOutline.Member] = []
+        var positions: [String: Int] = [:]
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+        } else {
+            while true {
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw fail("expected a member name")
+                }
+                let key = try parseString()
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                index += 1
+                skipWhitespace()
+                let member: JSONObjectOutline.Member
+                if expanding.contains(key), index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+                    member = .init(name: key, value: nil, elements: try outlineArray())
+                } else {
+                    member = .init(name: key, value: try parseValue(), elements: nil)
+                }
+                if let position = positions[key] {
+                    members[position] = member
+                } else {
+                    positions[key] = members.count
+                    members.append(member)
+                }
+                skipWhitespace()
+                guard index < bytes.count else { throw fail("unexpected end of input") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                if bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    break
+                }
+                throw fail("expected ',' or '}'")
+            }
+        }
+        depth -= 1
+        skipWhitespace()
+        guard index == bytes.count else { throw fail("unexpected data after the JSON value") }
+        return JSONObjectOutline(members: members)
+    }
+
+    /// `parseArray` that checks each element and keeps only its byte range.
+    mutating func outlineArray() throws -> [Range<Int>] {
+        try enter()
+        index += 1
+        var ranges: [Range<Int>] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return ranges
+        }
+        while true {
+            skipWhitespace()
+            let start = index
+            // Built and dropped at once: only the element's bytes are checked here.
+            _ = try parseValue()
+            ranges.append(start..<index)
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unexpected end of input") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                break
+            }
+            throw fail("expected ',' or ']'")
+        }
+        depth -= 1
+        return ranges
     }
 
     func fail(_ reason: String) -> JSONParseError {

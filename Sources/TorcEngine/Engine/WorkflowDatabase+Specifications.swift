@@ -2,10 +2,33 @@ import TorcCore
 
 /// The workflow specification routes (docs/routes.md, "Workflows").
 extension WorkflowDatabase {
-    /// `POST /workflow_specifications`: the whole workflow, atomically.
+    /// `POST /workflow_specifications`: the whole workflow, atomically, read
+    /// from the request's JSON text in place (see `WorkflowSpecification`):
+    /// the body is never one tree of values, so a million-job specification
+    /// costs little more than its bytes.
+    ///
+    /// `outline` is the text's outline with `specificationStreamedMembers`
+    /// expanded (`JSONParser.outlineBody`); without one, the text is outlined here.
+    public func createWorkflowSpecification(text: some ContiguousJSONBytes, outline: OutlinedBody? = nil)
+        async throws -> JSONValue
+    {
+        let specification = try text.withJSONBytes { buffer in
+            if let outline { return try WorkflowSpecification(buffer, outline: outline) }
+            return try WorkflowSpecification(buffer)
+        }
+        return try await writeGlobal { writer in
+            try text.withJSONBytes { buffer in try specification.store(writer, buffer).json }
+        }
+    }
+
+    /// The members of a specification that are read element by element
+    /// (the HTTP layer expands them when it outlines the body).
+    public static let specificationStreamedMembers = WorkflowSpecification.streamedMembers
+
+    /// `POST /workflow_specifications` for a body already parsed (an empty
+    /// body is `nil`); the same checks and answers as the text form.
     public func createWorkflowSpecification(body: JSONValue?) async throws -> JSONValue {
-        let specification = try WorkflowSpecification(body)
-        return try await writeGlobal { writer in try specification.store(writer).json }
+        try await createWorkflowSpecification(text: body.map(JSONWriter.bytes) ?? [])
     }
 
     /// `GET /workflow_specifications/{K}`: the stored workflow in specification form.

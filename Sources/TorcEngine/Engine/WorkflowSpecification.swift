@@ -1,8 +1,17 @@
 import TorcCore
 
 /// A workflow specification (docs/routes.md, "Workflows"): the whole workflow described by names.
-/// Parsing validates the format, de-duplicates identical entries and resolves
+/// Reading validates the format, de-duplicates identical entries and resolves
 /// every name before anything is stored, so a bad specification creates nothing.
+///
+/// The request text is never held as one tree of values: its `jobs` and
+/// `files` arrays are outlined to element byte ranges (`JSONObjectOutline`),
+/// and each element is decoded, checked and dropped in turn; what is kept per
+/// job or file is a few integers (`References`, `SpecificationEntries`). The
+/// elements are decoded again, a chunk at a time, when they are stored. The
+/// checks, their order and their messages are those of a body parsed whole:
+/// the first schema problem in member order, then the key, the requirements'
+/// memory sizes and each job's references in job order.
 struct WorkflowSpecification {
     static let nullableText = FieldType.string(allowEmpty: true, allowNull: true)
 
@@ -26,79 +35,82 @@ struct WorkflowSpecification {
         .optional("config", .anyObject),
     ])
 
-    /// Entries of one kind after de-duplication, with name lookup.
-    struct Entries {
-        /// Distinct entries in first-occurrence order, as stored bodies.
-        var bodies: [JSONObject] = []
-        /// Indexes into `bodies` by `name`.
-        var byName: [String: [Int]] = [:]
+    /// The members read element by element; all others are read as values.
+    static let streamedMembers: Set<String> = ["jobs", "files"]
 
-        init(_ items: [JSONValue]) {
-            var seen: [JSONObject: Int] = [:]
-            for item in items {
-                let body = DocumentSchema.storable(item.objectValue ?? [:])
-                var identity = body
-                if identity["_key"] != nil { identity.removeValue(forKey: "_key") }
-                // Identity ignores attribute order: {"a":1,"b":2} and {"b":2,"a":1} are one entry.
-                identity = Self.canonical(identity)
-                if seen[identity] != nil { continue }
-                seen[identity] = bodies.count
-                if let name = body["name"]?.stringValue { byName[name, default: []].append(bodies.count) }
-                bodies.append(body)
-            }
-        }
-
-        /// The object with its members sorted by name, recursively.
-        static func canonical(_ object: JSONObject) -> JSONObject {
-            var sorted = JSONObject()
-            for name in object.keys.sorted() {
-                let value = object[name]!
-                if case .object(let inner) = value {
-                    sorted[name] = .object(canonical(inner))
-                } else if case .array(let items) = value {
-                    sorted[name] = .array(
-                        items.map { item in
-                            if case .object(let inner) = item { return .object(canonical(inner)) }
-                            return item
-                        })
-                } else {
-                    sorted[name] = value
-                }
-            }
-            return sorted
-        }
-
-        /// The single entry called `name`; `nil` when none; 400 when ambiguous.
-        func resolve(_ name: String) throws(ServiceError) -> Int? {
-            let matches = byName[name] ?? []
-            if matches.count > 1 {
-                throw .badRequest(
-                    "filter = \(JSONWriter.string(["name": .string(name)])) matches \(matches.count) documents")
-            }
-            return matches.first
-        }
-    }
-
-    /// One job with its references resolved to entry indexes.
-    struct Job {
-        var body: JSONObject
-        var inputs: [Int] = []
-        var outputs: [Int] = []
-        var blockedBy: [Int] = []
-        var requirement: Int?
-        var scheduler: (kind: WorkflowCollection, index: Int)?
-        var userData: [JSONObject] = []
+    /// The jobs' references resolved to entry indexes, for all jobs in a few
+    /// flat arrays: a million jobs cost a few integers each here.
+    struct References {
+        var inputs = IndexLists()
+        var outputs = IndexLists()
+        var blockedBy = IndexLists()
+        /// The requirement entry of each job, `-1` for none.
+        var requirement: [Int32] = []
+        /// The scheduler kind (position in `schedulers`) and entry of each job, `-1` for none.
+        var schedulerKind: [Int8] = []
+        var schedulerEntry: [Int32] = []
+        /// The jobs that carry user data, in order.
+        var withUserData: [Int32] = []
     }
 
     var workflow: JSONObject = [:]
     var config: JSONObject
-    var files: Entries
-    var requirements: Entries
-    var schedulers: [(WorkflowCollection, Entries)]
-    var jobs: [Job] = []
+    /// The files' elements and which of them are distinct entries.
+    var fileElements = SpecificationElements.empty("files")
+    var files = SpecificationEntries()
+    var requirements: ValueEntries
+    var schedulers: [(WorkflowCollection, ValueEntries)]
+    var jobs = SpecificationElements.empty("jobs")
+    var references = References()
 
-    init(_ body: JSONValue?) throws {
-        let spec = try Self.schema.validateBody(body)
+    /// Reads, validates and resolves a specification from its JSON text and
+    /// that text's outline (`JSONParser.outlineBody`, with `streamedMembers`
+    /// expanded; the HTTP layer outlines a body when it reads it, so that
+    /// malformed JSON is refused before anything else is looked at).
+    init(_ buffer: UnsafeBufferPointer<UInt8>, outline body: OutlinedBody) throws {
+        let outline: JSONObjectOutline
+        switch body {
+        case .blank: throw ServiceError.badRequest("request body is required")
+        case .notObject: throw ServiceError.badRequest("request body must be an object")
+        case .object(let found): outline = found
+        }
+
+        // Schema validation in member order, as `DocumentSchema.validate` does it;
+        // the streamed arrays are validated element by element, their names and
+        // distinct entries noted on the way.
+        var spec = JSONObject()
+        var jobNames = NameIndex()
+        for member in outline.members {
+            guard let field = Self.schema.field(member.name) else { throw SchemaMessage.notAllowed([member.name]) }
+            if let ranges = member.elements, case .array(let type) = field.type {
+                let elements = SpecificationElements(member: member.name, type: type, ranges: ranges)
+                if member.name == "jobs" {
+                    for index in 0..<elements.count {
+                        if let name = try elements.element(buffer, index)["name"]?.stringValue {
+                            jobNames.add(name, index: index)
+                        }
+                    }
+                    jobs = elements
+                } else {
+                    var entries = SpecificationEntries()
+                    for index in 0..<elements.count {
+                        try entries.add(DocumentSchema.storable(try elements.element(buffer, index)), at: index) {
+                            DocumentSchema.storable(try elements.element(buffer, $0))
+                        }
+                    }
+                    fileElements = elements
+                    files = entries
+                }
+                spec[member.name] = .array([])
+            } else if let value = member.value {
+                spec[member.name] = try DocumentSchema.convert(value, as: field.type, path: [member.name])
+            }
+        }
+        for field in Self.schema.fields where spec[field.name] == nil {
+            if field.required { throw SchemaMessage.required([field.name]) }
+            if let defaultValue = field.defaultValue { spec[field.name] = defaultValue }
+        }
+
         for name in ["name", "user", "description"] { if let value = spec[name] { workflow[name] = value } }
         if let key = spec["key"]?.stringValue {
             try WorkflowRecords.validateKey(key)
@@ -111,111 +123,86 @@ struct WorkflowSpecification {
         config["compute_node_resource_stats"] = .object(stats)
         self.config = config
 
-        files = Entries(spec["files"]?.arrayValue ?? [])
-        requirements = Entries(spec["resource_requirements"]?.arrayValue ?? [])
+        requirements = ValueEntries(spec["resource_requirements"]?.arrayValue ?? [])
         for requirement in requirements.bodies {
             _ = try MemorySize.bytes(requirement["memory"]?.stringValue ?? "")
         }
         let schedulerLists = spec["schedulers"]?.objectValue ?? [:]
-        schedulers = WorkflowCollection.schedulers.map { ($0, Entries(schedulerLists[$0.rawValue]?.arrayValue ?? [])) }
-
-        let specs = (spec["jobs"]?.arrayValue ?? []).compactMap(\.objectValue)
-        var jobsByName: [String: [Int]] = [:]
-        for (index, job) in specs.enumerated() {
-            if let name = job["name"]?.stringValue { jobsByName[name, default: []].append(index) }
+        schedulers = WorkflowCollection.schedulers.map {
+            ($0, ValueEntries(schedulerLists[$0.rawValue]?.arrayValue ?? []))
         }
-        for job in specs {
-            let text = JSONWriter.string(.object(job))
-            var resolved = Job(body: JobSpecification.jobBody(job))
-            for name in Self.strings(job["input_files"]) {
-                guard let index = try files.resolve(name) else {
-                    throw ServiceError.badRequest("Invalid input file=\(name) in \(text)")
-                }
-                resolved.inputs.append(index)
+
+        references.requirement.reserveCapacity(jobs.count)
+        references.schedulerKind.reserveCapacity(jobs.count)
+        references.schedulerEntry.reserveCapacity(jobs.count)
+        for index in 0..<jobs.count {
+            try resolve(try jobs.element(buffer, index), names: jobNames)
+        }
+    }
+
+    /// Reads a specification from its JSON text alone, outlining it first.
+    init(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+        let body: OutlinedBody
+        do {
+            body = try JSONParser.outlineBody(buffer, expanding: Self.streamedMembers)
+        } catch {
+            throw ServiceError.badRequest(error.message)
+        }
+        try self.init(buffer, outline: body)
+    }
+
+    /// Resolves one job's names to entry indexes, or throws the 400 naming it.
+    private mutating func resolve(_ job: JSONObject, names jobNames: NameIndex) throws {
+        let text = JSONWriter.string(.object(job))
+        references.inputs.startList()
+        for name in Self.strings(job["input_files"]) {
+            guard let index = try files.resolve(name) else {
+                throw ServiceError.badRequest("Invalid input file=\(name) in \(text)")
             }
-            for name in Self.strings(job["output_files"]) {
-                guard let index = try files.resolve(name) else {
-                    throw ServiceError.badRequest("Invalid output file=\(name) in \(text)")
-                }
-                resolved.outputs.append(index)
+            references.inputs.append(index)
+        }
+        references.outputs.startList()
+        for name in Self.strings(job["output_files"]) {
+            guard let index = try files.resolve(name) else {
+                throw ServiceError.badRequest("Invalid output file=\(name) in \(text)")
             }
-            for name in Self.strings(job["blocked_by"]) {
-                let matches = jobsByName[name] ?? []
-                if matches.count > 1 {
-                    throw ServiceError.badRequest(
-                        "filter = \(JSONWriter.string(["name": .string(name)])) matches \(matches.count) documents")
-                }
-                guard let index = matches.first else {
-                    throw ServiceError.badRequest("Invalid blocked_by=\(name) in job \(text)")
-                }
-                resolved.blockedBy.append(index)
+            references.outputs.append(index)
+        }
+        references.blockedBy.startList()
+        for name in Self.strings(job["blocked_by"]) {
+            guard let index = try jobNames.resolve(name) else {
+                throw ServiceError.badRequest("Invalid blocked_by=\(name) in job \(text)")
             }
-            if let name = job["resource_requirements"]?.stringValue {
-                guard let index = try requirements.resolve(name) else {
-                    throw ServiceError.badRequest("Invalid resource_requirements=\(name) in job \(text)")
-                }
-                resolved.requirement = index
+            references.blockedBy.append(index)
+        }
+        var requirement: Int32 = -1
+        if let name = job["resource_requirements"]?.stringValue {
+            guard let index = try requirements.resolve(name) else {
+                throw ServiceError.badRequest("Invalid resource_requirements=\(name) in job \(text)")
             }
-            if let reference = job["scheduler"]?.stringValue, !reference.isEmpty {
-                let invalid = ServiceError.badRequest("Invalid scheduler=\(reference) in job=\(text)")
-                let parts = reference.split(separator: "/", omittingEmptySubsequences: false)
-                guard parts.count == 2, let (kind, entries) = schedulers.first(where: { $0.0.rawValue == parts[0] })
-                else {
-                    throw invalid
-                }
-                guard let index = try entries.resolve(String(parts[1])) else { throw invalid }
-                resolved.scheduler = (kind, index)
+            requirement = Int32(index)
+        }
+        references.requirement.append(requirement)
+        var kind: Int8 = -1
+        var entry: Int32 = -1
+        if let reference = job["scheduler"]?.stringValue, !reference.isEmpty {
+            let invalid = ServiceError.badRequest("Invalid scheduler=\(reference) in job=\(text)")
+            let parts = reference.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, let position = schedulers.firstIndex(where: { $0.0.rawValue == parts[0] }) else {
+                throw invalid
             }
-            resolved.userData = (job["user_data"]?.arrayValue ?? []).compactMap(\.objectValue).map(
-                DocumentSchema.storable)
-            jobs.append(resolved)
+            guard let index = try schedulers[position].1.resolve(String(parts[1])) else { throw invalid }
+            kind = Int8(position)
+            entry = Int32(index)
+        }
+        references.schedulerKind.append(kind)
+        references.schedulerEntry.append(entry)
+        if !(job["user_data"]?.arrayValue ?? []).isEmpty {
+            references.withUserData.append(Int32(references.requirement.count - 1))
         }
     }
 
     static func strings(_ value: JSONValue?) -> [String] {
         (value?.arrayValue ?? []).compactMap(\.stringValue)
-    }
-
-    /// Stores everything inside the caller's transaction: the workflow and its
-    /// records, then each collection with one bulk insert (docs/routes.md, "Workflows").
-    func store(_ writer: any StoreWriter) throws -> Document {
-        let workflowDoc = try WorkflowRecords.create(writer, workflow: workflow, config: config)
-        let w = workflowDoc.key
-        // Only the `_id`s of stored documents are kept, so a large workflow's
-        // documents are not held twice while the rest is written.
-        func insert(_ bodies: [JSONObject], _ collection: WorkflowCollection) throws -> [String] {
-            bodies.isEmpty ? [] : try writer.insertReturningIDs(bodies, into: CollectionName(collection, workflow: w))
-        }
-        let storedFiles = try insert(files.bodies, .files)
-        var storedSchedulers: [WorkflowCollection: [String]] = [:]
-        for (kind, entries) in schedulers { storedSchedulers[kind] = try insert(entries.bodies, kind) }
-        let storedRequirements = try insert(requirements.bodies, .resourceRequirements)
-        let storedJobs = try insert(jobs.map(\.body), .jobs)
-
-        // One edge collection at a time, so only one list of edge bodies exists at once.
-        func edge(_ from: String, _ to: String) -> JSONObject { ["_from": .string(from), "_to": .string(to)] }
-        func link(_ collection: WorkflowCollection, _ make: (Job, String) -> [JSONObject]) throws {
-            var bodies: [JSONObject] = []
-            for (job, stored) in zip(jobs, storedJobs) { bodies += make(job, stored) }
-            _ = try insert(bodies, collection)
-        }
-        try link(.needs) { job, stored in job.inputs.map { edge(stored, storedFiles[$0]) } }
-        try link(.produces) { job, stored in job.outputs.map { edge(stored, storedFiles[$0]) } }
-        try link(.requires) { job, stored in job.requirement.map { [edge(stored, storedRequirements[$0])] } ?? [] }
-        try link(.scheduledBys) { job, stored in
-            guard let (kind, index) = job.scheduler, let target = storedSchedulers[kind]?[index] else { return [] }
-            return [edge(stored, target)]
-        }
-        var userData: [JSONObject] = []
-        var userDataOwners: [String] = []
-        for (job, stored) in zip(jobs, storedJobs) where !job.userData.isEmpty {
-            userData += job.userData
-            userDataOwners += Array(repeating: stored, count: job.userData.count)
-        }
-        let storedUserData = try insert(userData, .userData)
-        userData = []
-        _ = try insert(zip(userDataOwners, storedUserData).map { edge($0, $1) }, .stores)
-        try link(.blocks) { job, stored in job.blockedBy.map { edge(storedJobs[$0], stored) } }
-        return workflowDoc
     }
 }

@@ -96,11 +96,14 @@ public struct TorcResponder: HTTPResponder {
             return ErrorResponse.response(HTTPError(status: 405, message: "Method Not Allowed"), headers: headers)
         case .found(let found, let parameters):
             route = "/_db/{database}/torc-service" + found.path
+            let (text, outline) = try await outlineBody(request, kind: found.body)
             let body = try await readBody(request, kind: found.body)
             let query = PercentDecoding.queryParameters(request.uri.query)
             let database = try await service.database(databaseName)
             let answer = try await found.handler(
-                RouteRequest(database: database, parameters: parameters, query: query, body: body, pattern: found.path))
+                RouteRequest(
+                    database: database, parameters: parameters, query: query, body: body, pattern: found.path,
+                    text: text, outline: outline))
             JobMetrics.record(
                 answer, operationId: found.operationId, parameters: parameters,
                 metrics: operations.observability.metrics)
@@ -118,19 +121,37 @@ public struct TorcResponder: HTTPResponder {
     /// The parsed body of routes that declare one; `nil` when empty.
     private func readBody(_ request: Request, kind: BodyKind) async throws -> JSONValue? {
         guard case .json = kind else { return nil }
-        let buffer: ByteBuffer
+        let buffer = try await collectBody(request)
+        guard buffer.readableBytes > 0 else { return nil }
+        if buffer.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            return nil
+        }
         do {
-            buffer = try await request.body.collect(upTo: maxBodySize)
+            // Parsed where it lies: no copy of the body is made first.
+            return try buffer.withJSONBytes { bytes in try JSONParser.parse(bytes) }
+        } catch let error as JSONParseError {
+            throw ServiceError.badRequest(error.message)
+        }
+    }
+
+    /// The body and its outline, for routes that read their text in place.
+    private func outlineBody(_ request: Request, kind: BodyKind) async throws -> (ByteBuffer?, OutlinedBody?) {
+        guard case .outlined(let members) = kind else { return (nil, nil) }
+        let buffer = try await collectBody(request)
+        do {
+            let outline = try buffer.withJSONBytes { bytes in try JSONParser.outlineBody(bytes, expanding: members) }
+            return (buffer, outline)
+        } catch let error as JSONParseError {
+            throw ServiceError.badRequest(error.message)
+        }
+    }
+
+    /// The whole body, or a 413 beyond the configured size.
+    private func collectBody(_ request: Request) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: maxBodySize)
         } catch is NIOTooManyBytesError {
             throw HTTPError(status: 413, message: "request body is larger than \(maxBodySize) bytes")
-        }
-        guard buffer.readableBytes > 0 else { return nil }
-        let bytes = buffer.readableBytesView
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
-        do {
-            return try JSONParser.parse(bytes)
-        } catch {
-            throw ServiceError.badRequest(error.message)
         }
     }
 }

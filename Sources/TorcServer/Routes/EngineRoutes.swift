@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOCore
 import TorcEngine
 
 /// The engine operations (the original 14 plus the batched complete_jobs) (docs/routes.md, "Engine routes").
@@ -63,8 +64,11 @@ enum EngineRoutes {
                 try await r.database.manageStatusChange(
                     workflow: r.workflow(), key: r.document(), status: r.status(), rev: r.revision())
             },
-            Route(.post, "/workflow_specifications", "post_workflow_specifications") { r in
-                try await r.database.createWorkflowSpecification(body: r.body)
+            Route(
+                .post, "/workflow_specifications", "post_workflow_specifications",
+                body: .outlined(expanding: WorkflowDatabase.specificationStreamedMembers)
+            ) { r in
+                try await r.database.createWorkflowSpecification(text: r.text ?? ByteBuffer(), outline: r.outline)
             },
             Route(.get, "/workflow_specifications/example", "get_workflow_specifications_example", body: .ignored) {
                 _ in

@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOCore
 import TorcCore
 import TorcEngine
 
@@ -13,18 +14,24 @@ public struct RouteRequest: Sendable {
     public var query: QueryParameters
     /// The parsed JSON body, `nil` when the request had none.
     public var body: JSONValue?
+    /// The body's bytes as received, for routes declaring `BodyKind.outlined`.
+    public var text: ByteBuffer?
+    /// The outline of `text` (checked JSON, big arrays as element ranges).
+    public var outline: OutlinedBody?
     /// The matched route's pattern, for the error below.
     public var pattern: String = ""
 
     public init(
         database: WorkflowDatabase, parameters: [String: String], query: QueryParameters, body: JSONValue?,
-        pattern: String = ""
+        pattern: String = "", text: ByteBuffer? = nil, outline: OutlinedBody? = nil
     ) {
         self.database = database
         self.parameters = parameters
         self.query = query
         self.body = body
         self.pattern = pattern
+        self.text = text
+        self.outline = outline
     }
 
     /// A path parameter of the matched route's pattern. Asking for one the
@@ -44,6 +51,11 @@ public enum BodyKind: Sendable {
     case ignored
     /// Parsed as JSON when present; invalid JSON is a 400.
     case json
+    /// Checked as JSON like `.json` (invalid JSON is a 400 at the same step)
+    /// but only outlined, the named members' arrays kept as element ranges:
+    /// the handler reads the text in place, a body too large to hold as one
+    /// tree of values (see `JSONObjectOutline`).
+    case outlined(expanding: Set<String>)
 }
 
 /// What a handler answers: a JSON document, or a text document (the YAML spec).
