@@ -32,10 +32,13 @@ extension WorkflowDatabase {
         }
     }
 
-    /// One query per known unfinished status, each for at most one job.
+    /// One query per known unfinished status, each for at most one job in any
+    /// order: only whether one exists matters, so the store stops at the first
+    /// entry of its status index instead of ordering every job in that status
+    /// (a million ready jobs) by creation.
     static func unfinishedProbes(_ jobs: CollectionName) -> [DocumentQuery] {
         JobStatus.all.subtracting(JobStatus.finished).sorted().map {
-            DocumentQuery(jobs, filters: [.equal("status", .string($0))], limit: 1)
+            DocumentQuery(jobs, filters: [.equal("status", .string($0))], limit: 1, anyOrder: true)
         }
     }
 
