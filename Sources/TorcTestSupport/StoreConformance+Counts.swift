@@ -95,14 +95,19 @@ extension StoreConformance {
             let w = try await Scratch.workflow(store)
             let c = jobs(w)
             let bodies: [JSONObject] = (0..<30).map { i in
-                ["command": .string("\(i)"), "status": .string(i % 3 == 0 ? "ready" : "done"), "priority": .int(Int64(i))]
+                [
+                    "command": .string("\(i)"), "status": .string(i % 3 == 0 ? "ready" : "done"),
+                    "priority": .int(Int64(i)),
+                ]
             }
             let made = try await insert(store, w, bodies, into: c)
             let ready = Set(made.filter { $0["status"] == "ready" }.map(\.key))
             for order in [nil, NumericOrder.descending(["priority"])] {
-                let probe = DocumentQuery(c, filters: [.equal("status", "ready")], limit: 1, order: order, anyOrder: true)
+                let probe = DocumentQuery(
+                    c, filters: [.equal("status", "ready")], limit: 1, order: order, anyOrder: true)
                 let found = try await store.read { try $0.find(probe) }.documents
-                try Expect.isTrue(found.count == 1 && ready.contains(found[0].key), "one ready job: \(found.map(\.key))")
+                try Expect.isTrue(
+                    found.count == 1 && ready.contains(found[0].key), "one ready job: \(found.map(\.key))")
                 var batch = ReadBatch()
                 batch.add(.find(probe))
                 guard case .query(let batched) = try await store.read(batch: batch).first else {

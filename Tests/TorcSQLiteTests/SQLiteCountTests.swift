@@ -14,7 +14,8 @@ struct SQLiteCountTests {
 
     @Test("a list page walks the collection index in creation order, without sorting")
     func pagePlan() throws {
-        let plan = try SQLiteDiagnostics.queryPlan(of: DocumentQuery(Self.jobs, skip: 500, limit: 100, countTotal: true))
+        let plan = try SQLiteDiagnostics.queryPlan(
+            of: DocumentQuery(Self.jobs, skip: 500, limit: 100, countTotal: true))
         #expect(plan.contains("USING INDEX documents_collection (cid=?)"), "\(plan)")
         #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
     }
@@ -152,7 +153,8 @@ struct SQLiteCountTests {
         let leftovers = try await store.write(.database) { writer in
             let transaction = try #require(writer as? SQLiteTransaction)
             return try Int.fetchOne(
-                transaction.db, sql: "SELECT (SELECT count(*) FROM document_counts) + (SELECT count(*) FROM status_counts)")
+                transaction.db,
+                sql: "SELECT (SELECT count(*) FROM document_counts) + (SELECT count(*) FROM status_counts)")
         }
         #expect(leftovers == 0)
     }
