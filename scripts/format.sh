@@ -28,8 +28,25 @@ for file in "${sources[@]}"; do
         unformatted=$((unformatted + 1))
     fi
 done
-if ((unformatted > 0)); then
-    echo "$unformatted file(s) need scripts/format.sh"
+# swift format keeps long string literals and comments as they are, so lines
+# over 120 columns are checked here (characters, not bytes). Split a long
+# literal with `+` or a multi-line literal with a `\` line continuation, which
+# leaves the string's value unchanged.
+# Not yet checked: files other branches were changing when the limit came in.
+# Remove each entry once its lines are under 120 columns.
+long_line_pending='^Sources/(TorcSQLite|TorcArango|torc-bench)/'
+long_line_pending+='|^Sources/TorcEngine/Engine/(WorkflowSpecification|WorkflowDatabase\+(Specifications|BatchCompletion|RunState))\.swift$'
+long_line_pending+='|^Sources/TorcEngine/Service/BatchedReads\.swift$'
+long_lines=0
+for file in "${sources[@]}"; do
+    [[ "$file" =~ $long_line_pending ]] && continue
+    if LC_ALL=C.UTF-8 grep -nP '^.{121,}' "$file" | sed "s|^|over 120 columns: $file:|; s|^\(.\{160\}\).*|\1...|"; then
+        long_lines=$((long_lines + 1))
+    fi
+done
+if ((unformatted > 0 || long_lines > 0)); then
+    ((unformatted > 0)) && echo "$unformatted file(s) need scripts/format.sh"
+    ((long_lines > 0)) && echo "$long_lines file(s) have lines over 120 columns"
     exit 1
 fi
 echo "all ${#sources[@]} Swift files are formatted"

@@ -74,7 +74,8 @@ public final class ArangoEmulator: @unchecked Sendable {
         let owner = ProcessInfo.processInfo.processIdentifier
         let watchdog =
             #"python3 "$@" </dev/null & pid=$!; trap 'kill -9 $pid; exit 0' TERM; "#
-            + #"while kill -0 \#(owner) 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 0.3; done; kill -9 $pid 2>/dev/null"#
+            + #"while kill -0 \#(owner) 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 0.3; done; "#
+            + #"kill -9 $pid 2>/dev/null"#
         process.arguments = ["-c", watchdog, "sh"] + arguments + extraArguments
         let output = Pipe()
         process.standardOutput = output

@@ -14,7 +14,10 @@ struct SecurityOptions: ParsableArguments {
 
     @Flag(
         help:
-            "With --store arangodb: ArangoDB checks credentials and its database permissions apply (env TORC_AUTH_ARANGODB=1)."
+            """
+            With --store arangodb: ArangoDB checks credentials and its database permissions apply (env \
+            TORC_AUTH_ARANGODB=1).
+            """
     )
     var authArangodb = false
 
@@ -23,7 +26,10 @@ struct SecurityOptions: ParsableArguments {
 
     @Option(
         help:
-            "File of at least 32 bytes signing bearer tokens; default a random secret per process (env TORC_TOKEN_SECRET_FILE)."
+            """
+            File of at least 32 bytes signing bearer tokens; default a random secret per process (env \
+            TORC_TOKEN_SECRET_FILE).
+            """
     )
     var tokenSecretFile: String?
 

@@ -37,7 +37,10 @@ struct TorcServiceCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "sqlite:DIR (one file per database in DIR), memory, or arangodb (env TORC_STORE). Default sqlite:./torc-data."
+            """
+            sqlite:DIR (one file per database in DIR), memory, or arangodb (env TORC_STORE). Default \
+            sqlite:./torc-data.
+            """
     )
     var store: String?
 
@@ -46,7 +49,10 @@ struct TorcServiceCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "ArangoDB user (env TORC_ARANGO_USER). Default root. The password comes from TORC_ARANGO_PASSWORD or --arango-password-file."
+            """
+            ArangoDB user (env TORC_ARANGO_USER). Default root. The password comes from TORC_ARANGO_PASSWORD or \
+            --arango-password-file.
+            """
     )
     var arangoUser: String?
 
@@ -61,7 +67,10 @@ struct TorcServiceCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Seconds a request to ArangoDB may take before the service answers 503 (env TORC_ARANGO_TIMEOUT). Default 30."
+            """
+            Seconds a request to ArangoDB may take before the service answers 503 (env TORC_ARANGO_TIMEOUT). Default \
+            30.
+            """
     )
     var arangoTimeout: Int?
 
@@ -79,7 +88,10 @@ struct TorcServiceCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Log requests taking at least this many milliseconds as slow; 0 turns it off (env TORC_SLOW_REQUEST_MS). Default 1000."
+            """
+            Log requests taking at least this many milliseconds as slow; 0 turns it off (env TORC_SLOW_REQUEST_MS). \
+            Default 1000.
+            """
     )
     var slowRequestMs: Int?
 
@@ -88,7 +100,10 @@ struct TorcServiceCommand: AsyncParsableCommand {
 
     @Flag(
         help:
-            "Without access control: enable the dashboard's cancel, reset and restart-failed buttons for everyone (env TORC_DASHBOARD_ACTIONS=1). With access control they are on for users holding the write role."
+            """
+            Without access control: enable the dashboard's cancel, reset and restart-failed buttons for everyone (env \
+            TORC_DASHBOARD_ACTIONS=1). With access control they are on for users holding the write role.
+            """
     )
     var dashboardActions = false
 

@@ -68,14 +68,13 @@ struct HTTPRunner: Sendable {
             idle = 0
             for job in jobs {
                 let key = job["_key"]?.stringValue ?? ""
+                let jobs = "\(base)/workflows/\(workflow)/jobs"
                 let submitted = try await http.ok(
-                    .put,
-                    "\(base)/workflows/\(workflow)/jobs/manage_status_change/\(key)/submitted/\(job["_rev"]?.stringValue ?? "")"
-                )
+                    .put, "\(jobs)/manage_status_change/\(key)/submitted/\(job["_rev"]?.stringValue ?? "")")
                 let id = (job["_id"]?.stringValue ?? "").replacingOccurrences(of: "/", with: "%2F")
                 try await http.ok(
                     .post,
-                    "\(base)/workflows/\(workflow)/jobs/complete_job/\(id)/done/\(submitted["_rev"]?.stringValue ?? "")",
+                    "\(jobs)/complete_job/\(id)/done/\(submitted["_rev"]?.stringValue ?? "")",
                     [
                         "job_key": .string(key), "job_name": job["name"] ?? "job", "run_id": 1, "return_code": 0,
                         "exec_time_minutes": 0.5,

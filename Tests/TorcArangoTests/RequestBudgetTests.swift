@@ -17,6 +17,7 @@ struct RequestBudgetTests {
         case prepareJobs
         case completeNoDependents, completeStillBlocked, completeOneDependent
         case complete100Dependents, complete1000Dependents, completeLastOfJoin100
+        case completeBatchOf8, completeBatchOf100WithJoin
         case statusChangeNoDependents, statusChangeOneDependent, statusChange100Dependents, statusChange1000Dependents
         case statusChangeBlockerOfJoin100
         case postJobUserData, getJobUserData, postWorkflowUserData, postResult
@@ -46,6 +47,17 @@ struct RequestBudgetTests {
             default: return (0, 0)
             }
         }
+
+        /// Jobs `p0...` completed together by one `complete_jobs` call, each
+        /// blocking its own dependent `q0...`; with `joined`, all of them also
+        /// block one job `pjoin`, which the same call releases.
+        var completions: (count: Int, joined: Bool) {
+            switch self {
+            case .completeBatchOf8: return (8, false)
+            case .completeBatchOf100WithJoin: return (100, true)
+            default: return (0, false)
+            }
+        }
     }
 
     @Test("a call stays within its ArangoDB request budget", arguments: Call.allCases)
@@ -58,7 +70,7 @@ struct RequestBudgetTests {
         defer { service.stop() }
         let http = JSONHTTP()
         let base = service.baseURL(database: "budget")
-        let workflow = try await Self.workflow(http, base, shape: call.shape)
+        let workflow = try await Self.workflow(http, base, shape: call.shape, completions: call.completions)
         let counter = ArangoRequestCounter(arangoURL: emulator.url)
         let used = try await Self.measure(call, http: http, base: base, workflow: workflow, counter: counter)
         print("ArangoDB requests of \(call.rawValue): \(used) (budget \(call.budget))")
@@ -67,7 +79,9 @@ struct RequestBudgetTests {
 
     /// A workflow with the shape, initialized: job `first` and its dependents,
     /// or blockers `b0...` of job `join`, plus one independent job `other`.
-    static func workflow(_ http: JSONHTTP, _ base: String, shape: (fanOut: Int, join: Int)) async throws -> String {
+    static func workflow(
+        _ http: JSONHTTP, _ base: String, shape: (fanOut: Int, join: Int), completions: (count: Int, joined: Bool)
+    ) async throws -> String {
         var jobs: [JSONValue] = [["name": "first", "command": "true"], ["name": "other", "command": "true"]]
         jobs += (0..<shape.fanOut).map { ["name": .string("d\($0)"), "command": "true", "blocked_by": ["first"]] }
         if shape.join > 0 {
@@ -75,6 +89,16 @@ struct RequestBudgetTests {
             jobs.append([
                 "name": "join", "command": "true",
                 "blocked_by": .array((0..<shape.join).map { .string("b\($0)") }),
+            ])
+        }
+        for i in 0..<completions.count {
+            jobs.append(["name": .string("p\(i)"), "command": "true"])
+            jobs.append(["name": .string("q\(i)"), "command": "true", "blocked_by": [.string("p\(i)")]])
+        }
+        if completions.joined {
+            jobs.append([
+                "name": "pjoin", "command": "true",
+                "blocked_by": .array((0..<completions.count).map { .string("p\($0)") }),
             ])
         }
         let created = try await http.ok(
@@ -156,7 +180,8 @@ struct RequestBudgetTests {
             return try await counter.count {
                 try await http.ok(
                     .put,
-                    "\(base)/workflows/\(w)/jobs/manage_status_change/\(blockerKey)/submitted/\(blocker["_rev"]?.stringValue ?? "")"
+                    "\(base)/workflows/\(w)/jobs/manage_status_change/\(blockerKey)/submitted/"
+                        + (blocker["_rev"]?.stringValue ?? "")
                 )
             }
         case .statusChangeNoDependents, .statusChangeOneDependent, .statusChange100Dependents,
@@ -172,6 +197,33 @@ struct RequestBudgetTests {
             let expected = 1 + call.shape.fanOut // `other` and every dependent
             guard ready["total_count"] == .int(Int64(expected)) else {
                 throw TestFailure("\(expected) jobs should be ready, got \(ready["total_count"] ?? .null)")
+            }
+            return used
+        case .completeBatchOf8, .completeBatchOf100WithJoin:
+            let (count, joined) = call.completions
+            let entries: [JSONValue] = try (0..<count).map { i in
+                let job = try job("p\(i)")
+                let k = job["_key"] ?? ""
+                return [
+                    "job_key": k, "status": "done", "rev": job["_rev"] ?? "", "result": result(k.stringValue ?? ""),
+                ]
+            }
+            var answer: JSONValue = .null
+            let used = try await counter.count {
+                answer = try await http.ok(
+                    .post, "\(base)/workflows/\(w)/jobs/complete_jobs", ["jobs": .array(entries)])
+            }
+            let outcomes = answer["jobs"]?.arrayValue ?? []
+            guard outcomes.count == count, outcomes.allSatisfy({ $0["code"] == 200 }) else {
+                throw TestFailure("every completion should succeed: \(answer)")
+            }
+            let ready = try await http.ok(.get, "\(base)/workflows/\(w)/jobs/find_by_status/ready?limit=5000")
+            let names = Set((ready["items"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue })
+            var expected: Set<String> = ["first", "other"]
+            expected.formUnion((0..<count).map { "q\($0)" })
+            if joined { expected.insert("pjoin") }
+            guard names == expected else {
+                throw TestFailure("ready jobs should be \(expected.sorted()), are \(names.sorted())")
             }
             return used
         case .completeStillBlocked, .completeLastOfJoin100:

@@ -12,7 +12,8 @@ struct SQLiteMigrationTests {
     /// here as it was: such files have these tables and `user_version` 0.
     static let unversionedDDL = [
         "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
-        "CREATE TABLE IF NOT EXISTS collections (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, is_edge INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS collections "
+            + "(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, is_edge INTEGER NOT NULL)",
         """
         CREATE TABLE IF NOT EXISTS documents (
             seq INTEGER PRIMARY KEY,

@@ -48,6 +48,19 @@ struct RouteParameterTests {
         #expect(undeclared?.pattern == "/workflows/{workflow}/jobs")
     }
 
+    @Test("the typed accessors read declared parameters only")
+    func typedAccessorsAreChecked() async throws {
+        let typo = Route(.get, "/workflows/{workflow}/jobs/{key}", "typo") { r in
+            .string(try r.status().text)
+        }
+        let undeclared = try await Self.undeclaredParameter(typo)
+        #expect(undeclared?.parameter == .status)
+        let fine = Route(.get, "/workflows/{workflow}/jobs/{key}", "fine") { r in
+            .string("\(try r.workflow())/\(try r.document())")
+        }
+        #expect(try await Self.undeclaredParameter(fine) == nil)
+    }
+
     @Test("malformed patterns are refused before the server starts")
     func patternProblems() {
         #expect(Route.problems(in: "/workflows/{workflow}/jobs/{key}") == [])

@@ -124,7 +124,8 @@ struct ValidationTests {
         try await APIClient.withService { (api: APIClient) async throws in
             let w = try await api.createWorkflow()
             let body =
-                #"{"i":1,"f":1.0,"e":1e-7,"big":18446744073709551615,"neg":-3,"s":"é😀\n","n":null,"b":false,"a":[1,[2,[3,{"x":{}}]]],"o":{"z":1,"a":2}}"#
+                #"{"i":1,"f":1.0,"e":1e-7,"big":18446744073709551615,"neg":-3,"s":"é😀\n","n":null,"b":false,"#
+                + #""a":[1,[2,[3,{"x":{}}]]],"o":{"z":1,"a":2}}"#
             let created = try await api.raw(.post, "/workflows/\(w)/user_data", body: body)
             #expect(created.status == 200)
             let read = try await api.get("/workflows/\(w)/user_data/\(created.string("_key"))")

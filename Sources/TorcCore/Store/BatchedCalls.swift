@@ -18,12 +18,14 @@ extension DocumentStore {
         guard batchesCalls else { return try await read(body) }
         guard let answers = try? await read(batch: batch) else { return try await read(body) }
         let session = SnapshotSession(batch: batch, answers: answers)
+        let result: T
         do {
-            return try body(session)
+            result = try body(session)
         } catch {
             guard session.fellBack else { throw error }
             return try await read(body)
         }
+        return session.fellBack ? try await read(body) : result
     }
 
     /// A mutating call as one read batch and one conditional write batch. When
@@ -51,6 +53,9 @@ extension DocumentStore {
                 if session.fellBack { break }
                 throw error
             }
+            // A body that caught the failure of a read the batch did not cover
+            // (and answered something else) decided on incomplete data.
+            if session.fellBack { break }
             guard session.hasWrites else { return result }
             do {
                 let outcome = try await apply(session.writeBatch, scope: scope)

@@ -1,13 +1,14 @@
 import TorcCore
 
-/// The six generic operations on the 13 per-workflow document collections (docs/routes.md, "Generic collection routes").
+/// The six generic operations on the 13 per-workflow document collections
+/// (docs/routes.md, "Generic collection routes").
 extension WorkflowDatabase {
     /// `GET /workflows/{W}/{c}`: a filtered page in creation order.
     public func listDocuments(
-        workflow: String, collection: WorkflowCollection, query: QueryParameters
+        workflow: WorkflowReference, collection: WorkflowCollection, query: ListQuery
     ) async throws -> JSONValue {
-        let paging = try Paging.parse(query)
-        let filters = try QueryFilters.predicates(query, Schemas.listFilters(for: collection))
+        let paging = query.paging
+        let filters = query.filters
         @Sendable func page(_ name: CollectionName) -> DocumentQuery {
             DocumentQuery(name, filters: filters, skip: paging.skip, limit: paging.limit, countTotal: true)
         }
@@ -24,17 +25,21 @@ extension WorkflowDatabase {
 
     /// `POST /workflows/{W}/{c}`: stores one document with defaults filled in.
     public func createDocument(
-        workflow: String, collection: WorkflowCollection, body: JSONValue?
+        workflow: WorkflowReference, collection: WorkflowCollection, body: JSONValue?
     ) async throws -> JSONValue {
         var object = DocumentSchema.storable(try Schemas.schema(for: collection).validateBody(body))
         if collection == .jobs {
-            if object["status"] == nil { object["status"] = "uninitialized" }
+            if object["status"] == nil { object["status"] = JobStatus.uninitialized.json }
             if object["internal"] == nil { object["internal"] = .object(Schemas.defaultJobInternal) }
         }
         let prepared = object
         let workflowKey = WorkflowLookup.key(workflow)
         // Only a job written as `ready` can give a waiting hand-out something.
-        defer { if collection == .jobs && prepared["status"] == "ready" { jobsMayBeReady(workflow: workflowKey) } }
+        defer {
+            if collection == .jobs && prepared["status"] == JobStatus.ready.json {
+                jobsMayBeReady(workflow: workflow)
+            }
+        }
         return try await write(workflow: workflowKey, prefetching: BatchedReads.workflow(workflow)) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             let name = CollectionName(collection, workflow: workflowDoc.key)
@@ -46,7 +51,7 @@ extension WorkflowDatabase {
     /// `DELETE /workflows/{W}/{c}`: empties the collection and removes the
     /// edges of its documents from all 10 edge collections.
     public func deleteAllDocuments(
-        workflow: String, collection: WorkflowCollection, body: JSONValue?
+        workflow: WorkflowReference, collection: WorkflowCollection, body: JSONValue?
     ) async throws -> JSONValue {
         try OptionalBody.validate(body)
         let workflowKey = WorkflowLookup.key(workflow)
@@ -66,7 +71,9 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/{c}/{K}`.
-    public func getDocument(workflow: String, collection: WorkflowCollection, key: String) async throws -> JSONValue {
+    public func getDocument(
+        workflow: WorkflowReference, collection: WorkflowCollection, key: DocumentReference
+    ) async throws -> JSONValue {
         try await read(prefetching: BatchedReads.document(workflow: workflow, key, in: collection)) { reader in
             let found = try WorkflowLookup.requireDocument(reader, workflow: workflow, key, in: collection)
             return JobView.api(found.document, in: collection)
@@ -76,11 +83,13 @@ extension WorkflowDatabase {
     /// `PUT /workflows/{W}/{c}/{K}`: a `_rev`-checked merge of the body into
     /// the stored document. Answers the validated body with the new metadata.
     public func updateDocument(
-        workflow: String, collection: WorkflowCollection, key: String, body: JSONValue?
+        workflow: WorkflowReference, collection: WorkflowCollection, key: DocumentReference, body: JSONValue?
     ) async throws -> JSONValue {
         let object = try Schemas.schema(for: collection).validateBody(body)
         let workflowKey = WorkflowLookup.key(workflow)
-        defer { if collection == .jobs && object["status"] == "ready" { jobsMayBeReady(workflow: workflowKey) } }
+        defer {
+            if collection == .jobs && object["status"] == JobStatus.ready.json { jobsMayBeReady(workflow: workflow) }
+        }
         let batch = BatchedReads.document(workflow: workflow, key, in: collection)
         return try await write(workflow: workflowKey, prefetching: batch) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
@@ -88,13 +97,13 @@ extension WorkflowDatabase {
                 throw ServiceError.badRequest("Updating a document requires the existing revision")
             }
             let bodyKey = object["_key"]?.stringValue
-            guard bodyKey == key else {
+            guard bodyKey == key.text else {
                 throw ServiceError.badRequest("key=\(key) does not match \(bodyKey ?? "undefined")")
             }
             let name = CollectionName(collection, workflow: workflowDoc.key)
             let operation = "Update \(collection.rawValue) key=\(key)"
             let updated = try DocumentUpdate.merge(
-                writer, name, key: key, rev: rev, patch: object, operation: operation)
+                writer, name, key: key, rev: Revision(rev), patch: object, operation: operation)
             var response = object
             response["_id"] = .string(updated.id)
             response["_key"] = .string(updated.key)
@@ -109,7 +118,7 @@ extension WorkflowDatabase {
     /// collections, every edge attached to it. Answers the stored document
     /// (jobs with `internal`).
     public func deleteDocument(
-        workflow: String, collection: WorkflowCollection, key: String, body: JSONValue?
+        workflow: WorkflowReference, collection: WorkflowCollection, key: DocumentReference, body: JSONValue?
     ) async throws -> JSONValue {
         try OptionalBody.validate(body)
         let workflowKey = WorkflowLookup.key(workflow)
@@ -135,15 +144,15 @@ enum DocumentUpdate {
     /// Merges `patch` into the stored document `key` if its `_rev` is `rev`.
     /// 404 / 409 carry `Operation: {operation}`.
     static func merge(
-        _ writer: any StoreWriter, _ collection: CollectionName, key: String, rev: String?, patch: JSONObject,
-        operation: String
+        _ writer: any StoreWriter, _ collection: CollectionName, key: DocumentReference, rev: Revision?,
+        patch: JSONObject, operation: String
     ) throws -> Document {
-        guard let resolved = DocumentKey.resolve(key, in: collection), DocumentKey.isValid(resolved),
+        guard let resolved = key.key(in: collection),
             let stored = try writer.document(resolved, in: collection)
         else {
             throw ServiceError.documentNotFound(operation)
         }
-        if let rev, stored.rev != rev { throw ServiceError.conflictingRevision(operation) }
+        if let rev, stored.revision != rev { throw ServiceError.conflictingRevision(operation) }
         var cleanPatch = patch
         for attribute in Document.systemAttributes { cleanPatch.removeValue(forKey: attribute) }
         let merged = stored.body.merging(patch: cleanPatch)

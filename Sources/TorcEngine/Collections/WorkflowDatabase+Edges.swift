@@ -3,8 +3,9 @@ import TorcCore
 /// The edge routes (docs/routes.md, "Edge routes"). Only the 10 edge names are accepted; any other
 /// `{name}` answers 404 on all five routes.
 extension WorkflowDatabase {
-    /// The edge collection base for `{name}`, or 404.
-    static func edgeCollection(_ name: String) throws(ServiceError) -> WorkflowCollection {
+    /// The edge collection base for `{name}`, or 404; parsed where the route
+    /// matches, before anything else of the request is looked at.
+    public static func edgeCollection(_ name: String) throws(ServiceError) -> WorkflowCollection {
         guard let collection = WorkflowCollection(rawValue: name), collection.isEdge else {
             throw .notFound("Error: Document not found. Operation: Get edge collection name=\(name)")
         }
@@ -12,9 +13,9 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/edges/{name}`.
-    public func listEdges(workflow: String, name: String, query: QueryParameters) async throws -> JSONValue {
-        let collection = try Self.edgeCollection(name)
-        let paging = try Paging.parse(query)
+    public func listEdges(
+        workflow: WorkflowReference, collection: WorkflowCollection, paging: Paging
+    ) async throws -> JSONValue {
         return try await read { reader in
             let workflowDoc = try WorkflowLookup.require(reader, workflow)
             let result = try reader.find(
@@ -26,8 +27,9 @@ extension WorkflowDatabase {
     }
 
     /// `POST /workflows/{W}/edges/{name}`: stores the edge after a handle syntax check only.
-    public func createEdge(workflow: String, name: String, body: JSONValue?) async throws -> JSONValue {
-        let collection = try Self.edgeCollection(name)
+    public func createEdge(
+        workflow: WorkflowReference, collection: WorkflowCollection, body: JSONValue?
+    ) async throws -> JSONValue {
         let prepared = DocumentSchema.storable(try Schemas.edge.validateBody(body))
         return try await write(workflow: WorkflowLookup.key(workflow)) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
@@ -36,8 +38,9 @@ extension WorkflowDatabase {
     }
 
     /// `DELETE /workflows/{W}/edges/{name}`: removes every edge of the collection.
-    public func deleteAllEdges(workflow: String, name: String, body: JSONValue?) async throws -> JSONValue {
-        let collection = try Self.edgeCollection(name)
+    public func deleteAllEdges(
+        workflow: WorkflowReference, collection: WorkflowCollection, body: JSONValue?
+    ) async throws -> JSONValue {
         try OptionalBody.validate(body)
         return try await write(workflow: WorkflowLookup.key(workflow)) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
@@ -48,29 +51,31 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/edges/{name}/{K}`.
-    public func getEdge(workflow: String, name: String, key: String) async throws -> JSONValue {
-        let collection = try Self.edgeCollection(name)
+    public func getEdge(
+        workflow: WorkflowReference, collection: WorkflowCollection, key: DocumentReference
+    ) async throws -> JSONValue {
         return try await read { reader in
             let workflowDoc = try WorkflowLookup.require(reader, workflow)
             guard
                 let edge = try WorkflowLookup.document(
                     reader, key, in: CollectionName(collection, workflow: workflowDoc.key))
             else {
-                throw ServiceError.documentNotFound("Get \(name) edge key=\(key)")
+                throw ServiceError.documentNotFound("Get \(collection.rawValue) edge key=\(key)")
             }
             return edge.json
         }
     }
 
     /// `DELETE /workflows/{W}/edges/{name}/{K}`.
-    public func deleteEdge(workflow: String, name: String, key: String, body: JSONValue?) async throws -> JSONValue {
-        let collection = try Self.edgeCollection(name)
+    public func deleteEdge(
+        workflow: WorkflowReference, collection: WorkflowCollection, key: DocumentReference, body: JSONValue?
+    ) async throws -> JSONValue {
         try OptionalBody.validate(body)
         return try await write(workflow: WorkflowLookup.key(workflow)) { writer in
             let workflowDoc = try WorkflowLookup.require(writer, workflow)
             let full = CollectionName(collection, workflow: workflowDoc.key)
             guard let edge = try WorkflowLookup.document(writer, key, in: full) else {
-                throw ServiceError.documentNotFound("Delete \(name) edge key=\(key)")
+                throw ServiceError.documentNotFound("Delete \(collection.rawValue) edge key=\(key)")
             }
             _ = try writer.remove([edge.key], from: full)
             return edge.json

@@ -4,7 +4,7 @@ import TorcCore
 extension WorkflowDatabase {
     /// The job addressed by a path key or `_id`, or the 404 with `operation`.
     static func requireJob(
-        _ reader: any StoreReader, workflow: String, key: String, operation: String? = nil
+        _ reader: any StoreReader, workflow: String, key: DocumentReference, operation: String? = nil
     ) throws -> Document {
         guard let job = try WorkflowLookup.document(reader, key, in: CollectionName(.jobs, workflow: workflow)) else {
             throw ServiceError.documentNotFound(operation ?? "Get jobs with key=\(key)")
@@ -13,8 +13,9 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/files/produced_by_job/{K}`: files the job produces, paged.
-    public func filesProducedByJob(workflow: String, key: String, query: QueryParameters) async throws -> JSONValue {
-        let paging = try Paging.parse(query)
+    public func filesProducedByJob(workflow: WorkflowReference, key: DocumentReference, paging: Paging) async throws
+        -> JSONValue
+    {
         let batch = BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .produces)
         return try await read(prefetching: batch) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
@@ -26,11 +27,12 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/jobs/find_by_status/{status}`.
-    public func jobsByStatus(workflow: String, status: String, query: QueryParameters) async throws -> JSONValue {
-        let paging = try Paging.parse(query)
+    public func jobsByStatus(
+        workflow: WorkflowReference, status: RequestedStatus, paging: Paging
+    ) async throws -> JSONValue {
         @Sendable func page(_ w: String) -> DocumentQuery {
             DocumentQuery(
-                CollectionName(.jobs, workflow: w), filters: [.equal("status", .string(status))],
+                CollectionName(.jobs, workflow: w), filters: [.equal("status", .string(status.text))],
                 skip: paging.skip, limit: paging.limit, countTotal: true)
         }
         var batch = BatchedReads.workflow(workflow)
@@ -43,8 +45,9 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/jobs/find_by_needs_file/{K}`: jobs that read the file, paged.
-    public func jobsNeedingFile(workflow: String, key: String, query: QueryParameters) async throws -> JSONValue {
-        let paging = try Paging.parse(query)
+    public func jobsNeedingFile(workflow: WorkflowReference, key: DocumentReference, paging: Paging) async throws
+        -> JSONValue
+    {
         return try await read { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             guard let file = try WorkflowLookup.document(reader, key, in: CollectionName(.files, workflow: w)) else {
@@ -57,7 +60,7 @@ extension WorkflowDatabase {
 
     /// `GET /workflows/{W}/jobs/resource_requirements/{K}`: the stored
     /// requirements, or the defaults when the job has none.
-    public func jobResourceRequirements(workflow: String, key: String) async throws -> JSONValue {
+    public func jobResourceRequirements(workflow: WorkflowReference, key: DocumentReference) async throws -> JSONValue {
         try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .requires)) {
             reader in
             let w = try WorkflowLookup.require(reader, workflow).key
@@ -68,7 +71,7 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/jobs/process_stats/{K}`: a bare array sorted by `run_id`.
-    public func jobProcessStats(workflow: String, key: String) async throws -> JSONValue {
+    public func jobProcessStats(workflow: WorkflowReference, key: DocumentReference) async throws -> JSONValue {
         try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .processUsed)) {
             reader in
             let w = try WorkflowLookup.require(reader, workflow).key
@@ -84,7 +87,7 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/jobs/user_data/{K}`: `{"items": [...]}`, not paged.
-    public func jobUserData(workflow: String, key: String) async throws -> JSONValue {
+    public func jobUserData(workflow: WorkflowReference, key: DocumentReference) async throws -> JSONValue {
         try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .stores)) { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
@@ -96,7 +99,9 @@ extension WorkflowDatabase {
     /// `POST /workflows/{W}/jobs/user_data/{K}`: stores the object and its
     /// `stores` edge in one transaction. A body that is a JSON string holding an
     /// object (what some clients send) is accepted as that object.
-    public func addJobUserData(workflow: String, key: String, body: JSONValue?) async throws -> JSONValue {
+    public func addJobUserData(workflow: WorkflowReference, key: DocumentReference, body: JSONValue?) async throws
+        -> JSONValue
+    {
         let prepared = DocumentSchema.storable(try Schemas.freeForm.validateBody(UserDataBody.unwrap(body)))
         let batch = BatchedReads.document(workflow: workflow, key, in: .jobs)
         return try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
@@ -110,7 +115,7 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/results/find_by_job/{K}`: the job's latest result.
-    public func latestResult(workflow: String, key: String) async throws -> JSONValue {
+    public func latestResult(workflow: WorkflowReference, key: DocumentReference) async throws -> JSONValue {
         try await read(prefetching: BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .returned)) {
             reader in
             let w = try WorkflowLookup.require(reader, workflow).key
@@ -124,7 +129,7 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/job_keys`: `{"items": [keys]}` in creation order.
-    public func jobKeys(workflow: String) async throws -> JSONValue {
+    public func jobKeys(workflow: WorkflowReference) async throws -> JSONValue {
         try await read { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let jobs = try reader.find(DocumentQuery(CollectionName(.jobs, workflow: w)))

@@ -6,7 +6,7 @@ import TorcCore
 /// nothing loads a whole large workflow except the graph, which does so once.
 extension WorkflowDatabase {
     /// The statuses a dashboard shows, in the order a job moves through them.
-    public static let dashboardStatuses: [String] = JobStatus.allCases.map(\.rawValue)
+    public static let dashboardStatuses: [JobStatus] = JobStatus.allCases
 
     /// Every workflow (newest first, at most `limit`) with its job counts by
     /// status and whether it is complete or canceled.
@@ -33,7 +33,7 @@ extension WorkflowDatabase {
     /// jobs (filtered by status and by a substring of the name), and its
     /// schedulers, files and resource requirements (the first `limit` of each).
     public func dashboardWorkflow(
-        key: String, status: String?, name: String?, skip: Int, limit: Int
+        key: WorkflowReference, status: String?, name: String?, skip: Int, limit: Int
     ) async throws -> JSONValue {
         let limit = min(max(limit, 1), 500)
         let skip = max(skip, 0)
@@ -69,7 +69,8 @@ extension WorkflowDatabase {
 
     /// One page of a workflow's jobs, filtered by status and by a substring of
     /// the name (the part of the workflow view that may scan all jobs).
-    public func dashboardJobs(key: String, status: String?, name: String?, skip: Int, limit: Int) async throws
+    public func dashboardJobs(key: WorkflowReference, status: String?, name: String?, skip: Int, limit: Int)
+        async throws
         -> JSONValue
     {
         let limit = min(max(limit, 1), 500)
@@ -84,7 +85,7 @@ extension WorkflowDatabase {
     /// longest path from a root over `blocks` edges) when there are at most
     /// `maxNodes` jobs; above that, counts per stage and status and the number
     /// of edges between stages, so a very large workflow stays readable.
-    public func dashboardGraph(key: String, maxNodes: Int) async throws -> JSONValue {
+    public func dashboardGraph(key: WorkflowReference, maxNodes: Int) async throws -> JSONValue {
         try await read { reader in
             let w = try WorkflowLookup.require(reader, key).key
             let jobs = try reader.find(DocumentQuery(CollectionName(.jobs, workflow: w))).documents
@@ -116,7 +117,7 @@ extension WorkflowDatabase {
 
     /// One job with everything the job page shows: requirements, results,
     /// user data, input and output files, events and process statistics.
-    public func dashboardJob(workflow: String, key: String) async throws -> JSONValue {
+    public func dashboardJob(workflow: WorkflowReference, key: DocumentReference) async throws -> JSONValue {
         try await read { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
@@ -146,7 +147,12 @@ extension WorkflowDatabase {
                 "process_stats": byRunID(try outbound(.processUsed)),
                 "blocked_by": .array(
                     try GraphTraversal.inbound(reader, CollectionName(.blocks, workflow: w), to: job.id)
-                        .map { ["key": .string($0.key), "name": $0["name"] ?? .null, "status": $0["status"] ?? .null] }),
+                        .map { blocker -> JSONValue in
+                            [
+                                "key": .string(blocker.key), "name": blocker["name"] ?? .null,
+                                "status": blocker["status"] ?? .null,
+                            ]
+                        }),
             ]
         }
     }
@@ -157,7 +163,7 @@ extension WorkflowDatabase {
         var counts = StatusCounts()
         counts.total = try reader.count(in: jobs, where: [])
         for status in dashboardStatuses {
-            counts.byStatus.append((status, try reader.count(in: jobs, where: [.equal("status", .string(status))])))
+            counts.byStatus.append((status, try reader.count(in: jobs, where: [.status(status)])))
         }
         return counts
     }
@@ -201,16 +207,16 @@ extension WorkflowDatabase {
 /// A workflow's job counts by status.
 struct StatusCounts {
     var total = 0
-    var byStatus: [(String, Int)] = []
+    var byStatus: [(JobStatus, Int)] = []
 
     /// Complete when every job is in a finished status (and there is at least one job).
     var isComplete: Bool {
-        total > 0 && byStatus.filter { JobStatus.finished.contains($0.0) }.reduce(0) { $0 + $1.1 } == total
+        total > 0 && byStatus.filter { $0.0.isFinished }.reduce(0) { $0 + $1.1 } == total
     }
 
     var json: JSONValue {
         var object: JSONObject = ["total": .int(Int64(total))]
-        for (status, count) in byStatus { object[status] = .int(Int64(count)) }
+        for (status, count) in byStatus { object[status.rawValue] = .int(Int64(count)) }
         return .object(object)
     }
 }

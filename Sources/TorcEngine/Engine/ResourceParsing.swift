@@ -148,17 +148,3 @@ extension String {
         String(map { $0 == "," ? "." : $0 })
     }
 }
-
-/// The job statuses (docs/job-lifecycle.md, "Statuses") and the sets the engine reasons with.
-public enum JobStatus: String, CaseIterable, Sendable {
-    case uninitialized, blocked, ready
-    case submittedPending = "submitted_pending"
-    case submitted, done, canceled, terminated, disabled
-
-    /// `done`, `canceled`, `terminated`.
-    public static let complete: Set<String> = ["done", "canceled", "terminated"]
-    /// COMPLETE plus `disabled`.
-    public static let finished: Set<String> = ["done", "canceled", "terminated", "disabled"]
-    /// Every known status.
-    public static let all: Set<String> = Set(allCases.map(\.rawValue))
-}

@@ -5,7 +5,7 @@ import TorcCore
 /// everything before its first write, in one transaction.
 extension WorkflowDatabase {
     /// `POST /workflows/auto_tune_resource_requirements/{K}`.
-    public func autoTuneResourceRequirements(key: String) async throws -> JSONValue {
+    public func autoTuneResourceRequirements(key: WorkflowReference) async throws -> JSONValue {
         try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let w = workflow.key
@@ -14,7 +14,7 @@ extension WorkflowDatabase {
                 throw ServiceError.badRequest("The auto-tune feature requires collection of job process stats.")
             }
             let jobs = try writer.find(DocumentQuery(CollectionName(.jobs, workflow: w))).documents
-                .filter { $0["status"] != "blocked" }
+                .filter { $0.jobStatus != .blocked }
             let requirements = try RequirementsIndex(writer, workflow: w, jobs: jobs)
             var groups = Set<String>()
             var tuneKeys: [JSONValue] = []
@@ -24,13 +24,13 @@ extension WorkflowDatabase {
                 if groups.insert(group).inserted {
                     tuneKeys.append(.string(job.key))
                 } else {
-                    guard job["status"] != "disabled" else {
+                    guard job.jobStatus != .disabled else {
                         throw ServiceError.badRequest("Job \(job.key) is already disabled")
                     }
                     toDisable.append(job)
                 }
             }
-            try JobWrites.setStatus(writer, CollectionName(.jobs, workflow: w), toDisable, to: "disabled")
+            try JobWrites.setStatus(writer, CollectionName(.jobs, workflow: w), toDisable, to: .disabled)
             var status = try WorkflowRecords.status(writer, workflow: workflow)
             var autoTune = status["auto_tune_status"]?.objectValue ?? [:]
             autoTune["job_keys"] = .array((autoTune["job_keys"]?.arrayValue ?? []) + tuneKeys)
@@ -44,7 +44,7 @@ extension WorkflowDatabase {
     }
 
     /// `POST /workflows/process_auto_tune_resource_requirements_results/{K}`.
-    public func processAutoTuneResults(key: String) async throws -> JSONValue {
+    public func processAutoTuneResults(key: WorkflowReference) async throws -> JSONValue {
         try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let w = workflow.key
@@ -54,7 +54,8 @@ extension WorkflowDatabase {
             var updates: [(old: Document, new: JSONObject)] = []
             var updatedNames = Set<String>()
             for jobKey in tuneKeys {
-                guard let job = try WorkflowLookup.document(writer, jobKey, in: jobsCollection) else {
+                guard let job = try WorkflowLookup.document(writer, DocumentReference(jobKey), in: jobsCollection)
+                else {
                     throw ServiceError.documentNotFound(
                         "process_auto_tune_resource_requirements_results workflow key=\(w)")
                 }
@@ -86,7 +87,7 @@ extension WorkflowDatabase {
             }
             let tuneSet = Set(tuneKeys)
             let others = try writer.find(DocumentQuery(jobsCollection)).documents.filter { !tuneSet.contains($0.key) }
-            if let wrong = others.first(where: { $0["status"] != "disabled" }) {
+            if let wrong = others.first(where: { $0.jobStatus != .disabled }) {
                 throw ServiceError.badRequest(
                     "Expected status disabled instead of \(wrong["status"]?.stringValue ?? "") for job \(wrong.key)")
             }
@@ -104,7 +105,7 @@ extension WorkflowDatabase {
                 ]
             }
             if !events.isEmpty { _ = try writer.insert(events, into: CollectionName(.events, workflow: w)) }
-            try JobWrites.setStatus(writer, jobsCollection, others, to: "uninitialized")
+            try JobWrites.setStatus(writer, jobsCollection, others, to: .uninitialized)
             var autoTune = status["auto_tune_status"]?.objectValue ?? [:]
             autoTune["enabled"] = false
             status["auto_tune_status"] = .object(autoTune)

@@ -1,8 +1,9 @@
+import Synchronization
 import TorcCore
 
 /// `POST /workflows/{W}/jobs/complete_jobs`: completes many jobs in one call
-/// and one write transaction, so a runner that finishes several short jobs
-/// pays for one request and one commit instead of one each.
+/// and one atomic write, so a runner that finishes several short jobs pays for
+/// one request and one commit instead of one each.
 ///
 /// Body: `{"jobs": [{"job_key": K, "status": S, "rev": R, "result": {...}}, ...]}`
 /// (at most `maxBatch` entries). Each entry is completed exactly as
@@ -10,37 +11,71 @@ import TorcCore
 /// check (unknown job, stale `_rev`, invalid status or result) writes nothing
 /// and fails alone. The answer is one outcome per entry, in order; the HTTP
 /// layer renders a refusal exactly as `complete_job` would have answered it.
+///
+/// On a store that batches calls (ArangoDB) the whole call is one read batch
+/// (`BatchedReads.completions`: every job, its dependents, their blockers and
+/// the blockers' results) and one conditional write batch, however many
+/// entries and dependents there are (docs/arangodb-concurrency.md). The write
+/// batch applies all completions or none; if a document the decisions rest on
+/// changed in between, the whole call is decided again on fresh data, so a
+/// refusal (a stale `rev` given by the caller) is always decided on the state
+/// that is written.
 extension WorkflowDatabase {
     /// The most entries one call may carry.
     public static let maxBatch = 1000
 
-    public func completeJobs(workflow: String, body: JSONValue?) async throws -> [JobCompletionOutcome] {
+    public func completeJobs(workflow: WorkflowReference, body: JSONValue?) async throws -> [JobCompletionOutcome] {
         let entries = try BatchEntry.parse(body)
         let completion = JobCompletion(hints: hints, hintPrefix: "\(name)/")
-        let (outcomes, released) = try await write(workflow: WorkflowLookup.key(workflow)) { writer in
+        let batch = BatchedReads.completions(workflow: workflow.text, jobs: entries.map(\.key))
+        // The refusals of the body's last run (the one whose writes count); they
+        // stay beside the answer because a batched write carries only JSON.
+        let refusals = RefusalLog()
+        let (answer, released) = try await writeReporting(
+            workflow: WorkflowLookup.key(workflow), prefetching: batch
+        ) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
-            var outcomes: [JobCompletionOutcome] = []
-            outcomes.reserveCapacity(entries.count)
+            var jobs: [JSONValue] = []
+            jobs.reserveCapacity(entries.count)
+            var refused: [Int: TorcError] = [:]
             var released = 0
-            for entry in entries {
+            for (index, entry) in entries.enumerated() {
                 do {
-                    guard case .success(let result) = entry.result else {
-                        if case .failure(let error) = entry.result { throw error }
-                        continue
-                    }
+                    let result = try entry.result.get()
                     let (job, ready) = try completion.complete(
-                        writer, workflow: w, key: entry.key, status: entry.status, rev: entry.rev, result: result)
+                        writer, workflow: w, key: DocumentReference(entry.key), status: RequestedStatus(entry.status),
+                        rev: Revision(entry.rev), result: result)
                     released += ready
-                    outcomes.append(.completed(key: entry.key, job: job))
+                    jobs.append(job)
                 } catch let error as ServiceError {
-                    outcomes.append(.refused(key: entry.key, error: error))
+                    refused[index] = error
+                    jobs.append(.null)
                 }
             }
-            return (outcomes, released)
+            refusals.record(refused)
+            return (.array(jobs), .int(Int64(released)))
         }
-        jobsMayBeReady(workflow: workflow, count: released)
-        return outcomes
+        jobsMayBeReady(workflow: workflow, count: Int(released.intValue ?? 0))
+        let refused = refusals.last
+        let jobs = answer.arrayValue ?? []
+        guard jobs.count == entries.count else { throw TorcError.internalError }
+        return zip(entries.indices, entries).map { index, entry in
+            if let error = refused[index] { return .refused(key: entry.key, error: error) }
+            return .completed(key: entry.key, job: jobs[index])
+        }
     }
+}
+
+/// The refusals of the latest run of a `complete_jobs` body. A batched write
+/// may run the body several times (a stale read, then the transaction
+/// fallback); each run replaces what the one before recorded, and the answer
+/// returned is always the last run's.
+private final class RefusalLog: Sendable {
+    private let refusals = Mutex<[Int: TorcError]>([:])
+
+    func record(_ refused: [Int: TorcError]) { refusals.withLock { $0 = refused } }
+
+    var last: [Int: TorcError] { refusals.withLock { $0 } }
 }
 
 /// What became of one entry of a `complete_jobs` call.

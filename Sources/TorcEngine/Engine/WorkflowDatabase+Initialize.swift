@@ -5,7 +5,7 @@ import TorcCore
 /// One transaction; reads each collection once, writes in bulk, and validates
 /// everything before the first write.
 extension WorkflowDatabase {
-    public func initializeJobs(key: String) async throws -> JSONValue {
+    public func initializeJobs(key: WorkflowReference) async throws -> JSONValue {
         defer { jobsMayBeReady(workflow: key) }
         return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let w = try WorkflowLookup.require(writer, key).key
@@ -46,14 +46,14 @@ struct InitializationPlan {
     /// A job whose status or cache changes.
     struct Change {
         var job: Document
-        var status: String
+        var status: JobStatus
         var cache: JSONObject
 
         /// The conditional write of the new status and cache.
         var replacement: DocumentReplacement {
             var body = job.body
             body["internal"] = .object(cache)
-            body["status"] = .string(status)
+            body["status"] = status.json
             return DocumentReplacement(key: job.key, body: body, expectedRev: job.rev)
         }
     }
@@ -94,7 +94,7 @@ struct InitializationPlan {
         var schedulerOf: [String: [String]] = [:]
         for edge in scheduledBys { schedulerOf[edge.from, default: []].append(edge.to) }
 
-        let active = jobs.filter { $0["status"] != "disabled" }
+        let active = jobs.filter { $0.jobStatus != .disabled }
         let needsAutoSelection = active.contains { (schedulerOf[$0.id] ?? []).isEmpty }
         var walltimes: [String: Double] = [:]
         if needsAutoSelection {
@@ -106,7 +106,7 @@ struct InitializationPlan {
         // 4.3 step 3: blocked = reachable in one or more steps from a job that is not done.
         var blocked = Set<String>()
         var queue: [String] = []
-        for job in jobs where job["status"] != "done" {
+        for job in jobs where job.jobStatus != .done {
             for dependent in dependents[job.id] ?? []
             where jobIDs.contains(dependent) && blocked.insert(dependent).inserted {
                 queue.append(dependent)
@@ -148,11 +148,11 @@ struct InitializationPlan {
             cache["runtime_seconds"] = .double(runtime)
             cache["num_nodes"] = rr["num_nodes"] ?? 1
             cache["scheduler_config_id"] = .string(scheduler)
-            let status: String =
-                blocked.contains(job.id) ? "blocked" : (job["status"] == "done" ? "done" : "ready")
+            let status: JobStatus =
+                blocked.contains(job.id) ? .blocked : (job.jobStatus == .done ? .done : .ready)
             // Compared as the database compares values: a backend that renders
             // 43200.0 as 43200 (ArangoDB) must not make an unchanged job look changed.
-            if job["status"] != .string(status) || !(job["internal"] ?? .null).looselyEquals(.object(cache)) {
+            if job["status"] != status.json || !(job["internal"] ?? .null).looselyEquals(.object(cache)) {
                 changes.append(Change(job: job, status: status, cache: cache))
             }
         }

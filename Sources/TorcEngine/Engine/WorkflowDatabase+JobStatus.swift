@@ -7,7 +7,7 @@ import TorcCore
 extension WorkflowDatabase {
     /// `POST /workflows/{W}/jobs/complete_job/{K}/{status}/{rev}`.
     public func completeJob(
-        workflow: String, key: String, status: String, rev: String, body: JSONValue?
+        workflow: WorkflowReference, key: DocumentReference, status: RequestedStatus, rev: Revision, body: JSONValue?
     ) async throws -> JSONValue {
         let result = DocumentSchema.storable(try Schemas.result.validateBody(body))
         let completion = JobCompletion(hints: hints, hintPrefix: "\(name)/")
@@ -25,30 +25,31 @@ extension WorkflowDatabase {
     }
 
     /// `PUT /workflows/{W}/jobs/manage_status_change/{K}/{status}/{rev}`.
-    public func manageStatusChange(workflow: String, key: String, status: String, rev: String) async throws -> JSONValue
-    {
+    public func manageStatusChange(
+        workflow: WorkflowReference, key: DocumentReference, status: RequestedStatus, rev: Revision
+    ) async throws -> JSONValue {
         let batch = BatchedReads.jobNeighbours(workflow: workflow, job: key, via: .blocks)
         let answer = try await write(workflow: WorkflowLookup.key(workflow), prefetching: batch) { writer in
             let w = try WorkflowLookup.require(writer, workflow).key
-            guard !JobStatus.complete.contains(status) else {
+            guard status.status?.isComplete != true else {
                 throw ServiceError.badRequest(
                     "status=\(status) indicates completion. Post complete_job status instead.")
             }
-            guard JobStatus.all.contains(status) else { throw ServiceError.badRequest("Invalid job status: \(status)") }
+            guard let requested = status.status else { throw ServiceError.badRequest("Invalid job status: \(status)") }
             let job = try Self.requireJob(writer, workflow: w, key: key)
-            guard job.rev == rev else {
+            guard job.revision == rev else {
                 throw ServiceError.badRequest("Revision conflict for \(job.id): _rev=\(job.rev)")
             }
-            let old = job["status"]?.stringValue ?? ""
-            guard old != status else { return JobView.api(job) }
-            let updated = try JobWrites.setStatus(writer, CollectionName(.jobs, workflow: w), [job], to: status)[0]
-            if JobStatus.complete.contains(old) && status == JobStatus.uninitialized.rawValue {
+            let old = job.jobStatus
+            guard old != requested else { return JobView.api(job) }
+            let updated = try JobWrites.setStatus(writer, CollectionName(.jobs, workflow: w), [job], to: requested)[0]
+            if old?.isComplete == true && requested == .uninitialized {
                 try CompletionProcessing.reverse(writer, workflow: w, from: updated)
             }
             return JobView.api(updated)
         }
         // Only a job set to `ready` can give a waiting hand-out something.
-        if status == JobStatus.ready.rawValue { jobsMayBeReady(workflow: workflow) }
+        if status.status == .ready { jobsMayBeReady(workflow: workflow) }
         return answer
     }
 }
@@ -64,24 +65,25 @@ struct JobCompletion: Sendable {
     /// Stores the result, sets the status and decides the dependents. Returns
     /// the job as answered and how many dependents became `ready`.
     func complete(
-        _ writer: any StoreWriter, workflow w: String, key: String, status: String, rev: String, result: JSONObject
+        _ writer: any StoreWriter, workflow w: String, key: DocumentReference, status: RequestedStatus, rev: Revision,
+        result: JSONObject
     ) throws -> (JSONValue, Int) {
-        guard JobStatus.complete.contains(status) else {
+        guard let completed = status.status, completed.isComplete else {
             throw ServiceError.badRequest("status=\(status) does not indicate completion")
         }
         let job = try WorkflowDatabase.requireJob(writer, workflow: w, key: key)
-        guard job.rev == rev else {
+        guard job.revision == rev else {
             throw ServiceError.conflict("Revision conflict for \(job.id): _rev=\(job.rev)")
         }
         let stored = try writer.insert([result], into: CollectionName(.results, workflow: w))[0]
         _ = try writer.insert(
             [["_from": .string(job.id), "_to": .string(stored.id)]], into: CollectionName(.returned, workflow: w))
-        let old = job["status"]?.stringValue ?? ""
-        guard old != status else { return (JobView.api(job), 0) }
+        let old = job.jobStatus
+        guard old != completed else { return (JobView.api(job), 0) }
         let jobs = CollectionName(.jobs, workflow: w)
-        let updated = try JobWrites.setStatus(writer, jobs, [job], to: status)[0]
+        let updated = try JobWrites.setStatus(writer, jobs, [job], to: completed)[0]
         var released = 0
-        if !JobStatus.complete.contains(old) {
+        if old?.isComplete != true {
             released = try CompletionProcessing(writer: writer, workflow: w, hints: hints, hintPrefix: hintPrefix)
                 .run(completed: updated)
         }
@@ -108,7 +110,7 @@ struct CompletionProcessing {
         while let job = pending.popLast() {
             let dependentIDs = Self.unique(try writer.edges(in: blocks, from: [job.id]).map(\.to))
             let dependents = try GraphTraversal.resolve(writer, dependentIDs).filter {
-                $0["status"] == "blocked" && !decided.contains($0.id)
+                $0.jobStatus == .blocked && !decided.contains($0.id)
             }
             for dependent in dependents {
                 guard let blockers = try completeBlockers(of: dependent) else { continue }
@@ -116,7 +118,7 @@ struct CompletionProcessing {
                 let cancel =
                     try dependent["cancel_on_blocking_job_failure"] != .bool(false)
                     && Self.anyFailed(writer, workflow: workflow, blockers)
-                let updated = try JobWrites.setStatus(writer, jobs, [dependent], to: cancel ? "canceled" : "ready")
+                let updated = try JobWrites.setStatus(writer, jobs, [dependent], to: cancel ? .canceled : .ready)
                 if cancel, let canceled = updated.first { pending.append(canceled) }
                 if !cancel { released += updated.count }
             }
@@ -129,7 +131,7 @@ struct CompletionProcessing {
     /// in chunks and stops at the first incomplete one (see `BlockerHints`).
     private func completeBlockers(of dependent: Document) throws -> [Document]? {
         let hintKey = hintPrefix + dependent.id
-        func isComplete(_ job: Document) -> Bool { JobStatus.complete.contains(job["status"]?.stringValue ?? "") }
+        func isComplete(_ job: Document) -> Bool { job.jobStatus?.isComplete == true }
         if let hint = hints.hint(hintKey), let witness = try GraphTraversal.resolve(writer, [hint]).first,
             !isComplete(witness),
             try !writer.edges(in: CollectionName(.blocks, workflow: workflow), from: hint, to: dependent.id).isEmpty
@@ -184,7 +186,7 @@ struct CompletionProcessing {
             frontier = next
         }
         let jobs = try GraphTraversal.resolve(writer, downstream).filter { $0.id.hasPrefix("jobs__\(w)/") }
-        try JobWrites.setStatus(writer, CollectionName(.jobs, workflow: w), jobs, to: "uninitialized")
+        try JobWrites.setStatus(writer, CollectionName(.jobs, workflow: w), jobs, to: .uninitialized)
     }
 
     static func unique(_ handles: [String]) -> [String] {

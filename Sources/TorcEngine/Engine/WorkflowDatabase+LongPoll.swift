@@ -19,13 +19,13 @@ extension WorkflowDatabase {
     }
 
     /// The notifier channel of a workflow in this database.
-    func readyChannel(_ workflow: String) -> String {
+    func readyChannel(_ workflow: WorkflowReference) -> String {
         "\(name)/\(WorkflowLookup.key(workflow))"
     }
 
     /// Tells waiting hand-outs of `workflow` that jobs may have become ready
     /// (`count` of them when known; 0 wakes nobody).
-    func jobsMayBeReady(workflow: String, count: Int? = nil) {
+    func jobsMayBeReady(workflow: WorkflowReference, count: Int? = nil) {
         if count == 0 { return }
         notifier.signal(readyChannel(workflow), count: count)
     }
@@ -33,7 +33,7 @@ extension WorkflowDatabase {
     /// Runs `handOut` until it hands out jobs, the workflow is canceled, or
     /// `seconds` have passed, parking between attempts.
     func waitForJobs(
-        workflow: String, seconds: Double, handOut: () async throws -> HandOut
+        workflow: WorkflowReference, seconds: Double, handOut: () async throws -> HandOut
     ) async throws -> JSONValue {
         let channel = readyChannel(workflow)
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
@@ -69,7 +69,7 @@ extension WorkflowDatabase {
                 return try? await marking.externalChangeMarker()
             }
             return try? await store.read { reader in
-                Int64(try reader.count(in: CollectionName(.jobs, workflow: key), where: [.equal("status", "ready")]))
+                Int64(try reader.count(in: CollectionName(.jobs, workflow: key), where: [.status(.ready)]))
             }
         }
     }

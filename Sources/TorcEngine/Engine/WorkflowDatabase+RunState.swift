@@ -8,7 +8,7 @@ extension WorkflowDatabase {
     /// one lookup for a job in a known unfinished status, then (only when there is
     /// none) a comparison of the job count with the count of finished jobs, which
     /// also catches any other status string a PUT may have stored.
-    public func isComplete(key: String) async throws -> JSONValue {
+    public func isComplete(key: WorkflowReference) async throws -> JSONValue {
         var batch = BatchedReads.workflowWithStatus(key)
         let jobs = CollectionName(.jobs, workflow: WorkflowLookup.key(key))
         for probe in Self.unfinishedProbes(jobs) { batch.add(.find(probe)) }
@@ -37,21 +37,22 @@ extension WorkflowDatabase {
     /// entry of its status index instead of ordering every job in that status
     /// (a million ready jobs) by creation.
     static func unfinishedProbes(_ jobs: CollectionName) -> [DocumentQuery] {
-        JobStatus.all.subtracting(JobStatus.finished).sorted().map {
-            DocumentQuery(jobs, filters: [.equal("status", .string($0))], limit: 1, anyOrder: true)
+        JobStatus.allCases.filter { !$0.isFinished }.sorted { $0.rawValue < $1.rawValue }.map {
+            DocumentQuery(jobs, filters: [.status($0)], limit: 1, anyOrder: true)
         }
     }
 
     /// Jobs in a finished status.
     static var finishedFilter: FieldPredicate {
-        FieldPredicate(["status"], .oneOf, .array(JobStatus.finished.sorted().map { JSONValue.string($0) }))
+        .status(in: JobStatus.finished)
     }
 
     /// `GET /workflows/ready_job_requirements/{K}`: what the ready jobs need,
     /// from their live requirements documents.
-    public func readyJobRequirements(key: String, query: QueryParameters) async throws -> JSONValue {
-        let schedulerFilter = query["scheduler_config_id"]
-        var filters: [FieldPredicate] = [.equal("status", "ready")]
+    public func readyJobRequirements(key: WorkflowReference, schedulerConfigID schedulerFilter: String?) async throws
+        -> JSONValue
+    {
+        var filters: [FieldPredicate] = [.status(.ready)]
         if let schedulerFilter {
             filters.append(FieldPredicate(["internal", "scheduler_config_id"], .equal, .string(schedulerFilter)))
         }
@@ -97,7 +98,7 @@ extension WorkflowDatabase {
 
     /// `PUT /workflows/cancel/{K}`: flags the workflow canceled and cancels
     /// every submitted or pending job, in one transaction serialised with hand-outs.
-    public func cancelWorkflow(key: String) async throws -> JSONValue {
+    public func cancelWorkflow(key: WorkflowReference) async throws -> JSONValue {
         defer { jobsMayBeReady(workflow: key) }
         return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
@@ -110,21 +111,21 @@ extension WorkflowDatabase {
             }
             let jobs = CollectionName(.jobs, workflow: workflow.key)
             let running = try writer.find(
-                DocumentQuery(jobs, filters: [FieldPredicate(["status"], .oneOf, ["submitted", "submitted_pending"])]))
-            try JobWrites.setStatus(writer, jobs, running.documents, to: "canceled")
+                DocumentQuery(jobs, filters: [.status(in: [.submitted, .submittedPending])]))
+            try JobWrites.setStatus(writer, jobs, running.documents, to: .canceled)
             return ["message": "Canceled workflow"]
         }
     }
 
     /// `POST /workflows/reset_status/{K}`: every job back to `uninitialized`,
     /// the status document back to its initial flags (`run_id` kept).
-    public func resetStatus(key: String) async throws -> JSONValue {
+    public func resetStatus(key: WorkflowReference) async throws -> JSONValue {
         defer { jobsMayBeReady(workflow: key) }
         return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
             let jobs = CollectionName(.jobs, workflow: workflow.key)
             let all = try writer.find(DocumentQuery(jobs)).documents
-            try JobWrites.setStatus(writer, jobs, all, to: "uninitialized", onlyChanged: false)
+            try JobWrites.setStatus(writer, jobs, all, to: .uninitialized, onlyChanged: false)
             var status = try WorkflowRecords.status(writer, workflow: workflow)
             status["is_canceled"] = false
             status["scheduled_compute_node_ids"] = []
@@ -143,13 +144,13 @@ enum JobWrites {
     /// revision just read). With `onlyChanged`, jobs already in that status are not written.
     @discardableResult
     static func setStatus(
-        _ writer: any StoreWriter, _ collection: CollectionName, _ jobs: [Document], to status: String,
+        _ writer: any StoreWriter, _ collection: CollectionName, _ jobs: [Document], to status: JobStatus,
         onlyChanged: Bool = true
     ) throws -> [Document] {
         let replacements = jobs.compactMap { job -> DocumentReplacement? in
-            if onlyChanged && job["status"] == .string(status) { return nil }
+            if onlyChanged && job.jobStatus == status { return nil }
             var body = job.body
-            body["status"] = .string(status)
+            body["status"] = status.json
             return DocumentReplacement(key: job.key, body: body, expectedRev: job.rev)
         }
         guard !replacements.isEmpty else { return [] }

@@ -9,7 +9,7 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflow_specifications/{K}`: the stored workflow in specification form.
-    public func getWorkflowSpecification(key: String) async throws -> JSONValue {
+    public func getWorkflowSpecification(key: WorkflowReference) async throws -> JSONValue {
         try await read { reader in
             let workflow = try WorkflowLookup.require(reader, key)
             let w = workflow.key

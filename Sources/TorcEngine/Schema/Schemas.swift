@@ -50,7 +50,8 @@ public enum Schemas {
             .required("run_id", .integer),
             .required("is_canceled", .boolean),
             .required("auto_tune_status", .object(autoTuneStatus)),
-            // Server-maintained; a status read and sent back carries it: accepted and ignored (docs/data-model.md, "PUT merges").
+            // Server-maintained; a status read and sent back carries it: accepted and ignored
+            // (docs/data-model.md, "PUT merges").
             .optional("scheduled_compute_node_ids", .any),
         ]
     )
@@ -69,7 +70,8 @@ public enum Schemas {
         do { return try jobInternal.validate([:], path: []) } catch { preconditionFailure("\(error)") }
     }()
 
-    /// Job (docs/data-model.md, "Document types"). `internal` has no default here: POST fills it, PUT keeps the stored one.
+    /// Job (docs/data-model.md, "Document types"). `internal` has no default here: POST fills it, PUT keeps
+    /// the stored one.
     public static let job = DocumentSchema(
         DocumentSchema.systemFields + [
             .optional("name", .text),
@@ -231,7 +233,8 @@ public enum Schemas {
         }
     }
 
-    /// The filter query parameters of each generic list route, with their types (docs/routes.md, "Generic collection routes").
+    /// The filter query parameters of each generic list route, with their types
+    /// (docs/routes.md, "Generic collection routes").
     public static func listFilters(for collection: WorkflowCollection) -> [(String, FilterType)] {
         switch collection {
         case .awsSchedulers: return [("_key", .string), ("name", .string)]

@@ -54,8 +54,33 @@ enum BatchedReads {
     /// batch; that rare case runs in a transaction.
     static func completion(workflow value: String, job key: String) -> ReadBatch {
         var batch = document(workflow: value, key, in: .jobs)
-        let jobStep = batch.steps.count - 1
+        addDependents(&batch, jobStep: batch.steps.count - 1, workflow: WorkflowLookup.key(value))
+        return batch
+    }
+
+    /// `completion` for many jobs of one workflow at once (`complete_jobs`):
+    /// the jobs, their dependents, every blocker of those dependents and the
+    /// blockers' results, in one batch whatever the number of jobs. Keys that
+    /// cannot name a job are left out; the body finds them absent and refuses
+    /// them, as the transaction would.
+    static func completions(workflow value: String, jobs keys: [String]) -> ReadBatch {
+        var batch = workflow(value)
         let w = WorkflowLookup.key(value)
+        let jobs = CollectionName(.jobs, workflow: w)
+        var seen = Set<String>()
+        let handles = keys.compactMap { key -> String? in
+            guard let resolved = DocumentKey.resolve(key, in: jobs), DocumentKey.isValid(resolved) else { return nil }
+            let handle = DocumentKey.id(resolved, in: jobs)
+            return seen.insert(handle).inserted ? handle : nil
+        }
+        let jobStep = batch.add(.documents(.literal(handles)))
+        addDependents(&batch, jobStep: jobStep, workflow: w)
+        return batch
+    }
+
+    /// The dependents of the jobs of step `jobStep`, every blocker of those
+    /// dependents, and the blockers' results (what `CompletionProcessing` reads).
+    private static func addDependents(_ batch: inout ReadBatch, jobStep: Int, workflow w: String) {
         let blocks = CollectionName(.blocks, workflow: w)
         let out = batch.add(.edges(blocks, .from, .ids(of: jobStep)))
         batch.add(.documents(.ends(of: out, .to)))
@@ -63,7 +88,6 @@ enum BatchedReads {
         let blockers = batch.add(.documents(.ends(of: into, .from)))
         let returned = batch.add(.edges(CollectionName(.returned, workflow: w), .from, .ids(of: blockers)))
         batch.add(.documents(.ends(of: returned, .to)))
-        return batch
     }
 
     /// What a hand-out reads: the workflow, its status, and the first page of candidates.

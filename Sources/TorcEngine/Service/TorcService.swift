@@ -7,6 +7,8 @@ public struct TorcService: Sendable {
     let provider: any StoreProvider
     let logger: Logger
     let hints = BlockerHints()
+    /// Jobs chosen by hand-outs in flight, all databases.
+    let reservations = HandOutReservations()
     /// Hand-out calls waiting for ready jobs (`wait_seconds`), all databases.
     public let notifier: ReadyJobNotifier
 
@@ -27,7 +29,8 @@ public struct TorcService: Sendable {
             throw ServiceError.illegalDatabaseName(name)
         }
         let store = try await provider.store(forDatabase: name)
-        return WorkflowDatabase(name: name, store: store, logger: logger, hints: hints, notifier: notifier)
+        return WorkflowDatabase(
+            name: name, store: store, logger: logger, hints: hints, reservations: reservations, notifier: notifier)
     }
 }
 
@@ -40,13 +43,18 @@ public struct WorkflowDatabase: Sendable {
     let store: any DocumentStore
     let logger: Logger
     let hints: BlockerHints
+    let reservations: HandOutReservations
     let notifier: ReadyJobNotifier
 
-    init(name: String, store: any DocumentStore, logger: Logger, hints: BlockerHints, notifier: ReadyJobNotifier) {
+    init(
+        name: String, store: any DocumentStore, logger: Logger, hints: BlockerHints,
+        reservations: HandOutReservations, notifier: ReadyJobNotifier
+    ) {
         self.name = name
         self.store = store
         self.logger = logger
         self.hints = hints
+        self.reservations = reservations
         self.notifier = notifier
     }
 

@@ -2,27 +2,30 @@ import TorcCore
 
 /// Steps every per-workflow route starts with.
 enum WorkflowLookup {
-    /// The workflow document for a path value that is a key or a `workflows/K` `_id`.
-    static func find(_ reader: any StoreReader, _ value: String) throws -> Document? {
-        guard let key = DocumentKey.resolve(value, in: .workflows), DocumentKey.isValid(key) else { return nil }
+    /// The workflow document a request names, or `nil`.
+    static func find(_ reader: any StoreReader, _ workflow: WorkflowReference) throws -> Document? {
+        guard let key = workflow.storedKey else { return nil }
         return try reader.document(key, in: .workflows)
     }
 
     /// The workflow, or the 404 `Error: Document not found. Operation: Get workflows with key={W}`.
-    static func require(_ reader: any StoreReader, _ value: String) throws -> Document {
-        guard let workflow = try find(reader, value) else { throw ServiceError.workflowNotFound(value) }
-        return workflow
+    static func require(_ reader: any StoreReader, _ workflow: WorkflowReference) throws -> Document {
+        guard let document = try find(reader, workflow) else { throw ServiceError.workflowNotFound(workflow.text) }
+        return document
     }
 
-    /// The bare workflow key of a path value (the key itself, or the key part of an `_id`).
-    static func key(_ value: String) -> String {
-        DocumentKey.resolve(value, in: .workflows) ?? value
-    }
+    /// The bare workflow key of a request's workflow (see `WorkflowReference.key`).
+    static func key(_ workflow: WorkflowReference) -> String { workflow.key }
 
-    /// A document of `collection` addressed by a path key or `_id` (0.7), or `nil`.
-    static func document(_ reader: any StoreReader, _ value: String, in collection: CollectionName) throws -> Document?
-    {
-        guard let key = DocumentKey.resolve(value, in: collection), DocumentKey.isValid(key) else { return nil }
+    /// The same for the text of a path value, for the read-ahead plans of
+    /// `BatchedReads`, which are built from the values as sent.
+    static func key(_ value: String) -> String { WorkflowReference(value).key }
+
+    /// A document of `collection` addressed by a path key or `_id`, or `nil`.
+    static func document(
+        _ reader: any StoreReader, _ reference: DocumentReference, in collection: CollectionName
+    ) throws -> Document? {
+        guard let key = reference.key(in: collection) else { return nil }
         return try reader.document(key, in: collection)
     }
 
@@ -31,12 +34,13 @@ enum WorkflowLookup {
     /// `Get {collection} with key={K}` for an unknown document. The start of
     /// every route that reads, updates or deletes one generic document.
     static func requireDocument(
-        _ reader: any StoreReader, workflow: String, _ value: String, in collection: WorkflowCollection
+        _ reader: any StoreReader, workflow: WorkflowReference, _ reference: DocumentReference,
+        in collection: WorkflowCollection
     ) throws -> (workflow: Document, name: CollectionName, document: Document) {
         let workflowDoc = try require(reader, workflow)
         let name = CollectionName(collection, workflow: workflowDoc.key)
-        guard let document = try document(reader, value, in: name) else {
-            throw ServiceError.documentNotFound("Get \(collection.rawValue) with key=\(value)")
+        guard let document = try document(reader, reference, in: name) else {
+            throw ServiceError.documentNotFound("Get \(collection.rawValue) with key=\(reference)")
         }
         return (workflowDoc, name, document)
     }

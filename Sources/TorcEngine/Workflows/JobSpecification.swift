@@ -24,7 +24,7 @@ public enum JobSpecification {
         if let key = spec["key"] { job["_key"] = key }
         if let name = spec["name"] { job["name"] = name }
         job["command"] = spec["command"] ?? ""
-        job["status"] = "uninitialized"
+        job["status"] = JobStatus.uninitialized.json
         job["cancel_on_blocking_job_failure"] = spec["cancel_on_blocking_job_failure"] ?? true
         job["supports_termination"] = spec["supports_termination"] ?? false
         job["run_id"] = 0

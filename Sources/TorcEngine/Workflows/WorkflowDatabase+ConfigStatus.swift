@@ -3,14 +3,14 @@ import TorcCore
 /// Workflow config and status documents (docs/routes.md, "Workflows").
 extension WorkflowDatabase {
     /// `GET /workflows/config/{K}`.
-    public func getWorkflowConfig(key: String) async throws -> JSONValue {
+    public func getWorkflowConfig(key: WorkflowReference) async throws -> JSONValue {
         try await read { reader in
             try WorkflowRecords.config(reader, workflow: WorkflowLookup.require(reader, key)).json
         }
     }
 
     /// `PUT /workflows/config/{K}`: merges into the workflow's own config.
-    public func updateWorkflowConfig(key: String, body: JSONValue?) async throws -> JSONValue {
+    public func updateWorkflowConfig(key: WorkflowReference, body: JSONValue?) async throws -> JSONValue {
         let object = try Schemas.workflowConfig.validateBody(body)
         return try await updateAttached(key: key, body: object, kind: "config") { reader, workflow in
             try WorkflowRecords.config(reader, workflow: workflow)
@@ -18,14 +18,14 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/status/{K}`.
-    public func getWorkflowStatus(key: String) async throws -> JSONValue {
+    public func getWorkflowStatus(key: WorkflowReference) async throws -> JSONValue {
         try await read { reader in
             try WorkflowRecords.status(reader, workflow: WorkflowLookup.require(reader, key)).json
         }
     }
 
     /// `PUT /workflows/status/{K}`: merges into the workflow's own status; no side effects.
-    public func updateWorkflowStatus(key: String, body: JSONValue?) async throws -> JSONValue {
+    public func updateWorkflowStatus(key: WorkflowReference, body: JSONValue?) async throws -> JSONValue {
         var object = try Schemas.workflowStatus.validateBody(body)
         object.removeValue(forKey: "scheduled_compute_node_ids")
         return try await updateAttached(key: key, body: object, kind: "status") { reader, workflow in
@@ -37,7 +37,7 @@ extension WorkflowDatabase {
     /// workflow's own document (400 otherwise); `_rev` is checked when present;
     /// the answer is the validated body with the document's identity and new `_rev`.
     private func updateAttached(
-        key: String, body: JSONObject, kind: String,
+        key: WorkflowReference, body: JSONObject, kind: String,
         document: @escaping @Sendable (any StoreReader, Document) throws -> Document
     ) async throws -> JSONValue {
         try await write(workflow: WorkflowLookup.key(key)) { writer in
@@ -52,7 +52,8 @@ extension WorkflowDatabase {
             }
             let updated = try DocumentUpdate.merge(
                 writer, target.id.hasPrefix("workflow_configs/") ? .workflowConfigs : .workflowStatuses,
-                key: target.key, rev: body["_rev"]?.stringValue, patch: body, operation: operation)
+                key: DocumentReference(target.key), rev: body["_rev"]?.stringValue.map(Revision.init), patch: body,
+                operation: operation)
             var response = body
             response["_id"] = .string(updated.id)
             response["_key"] = .string(updated.key)

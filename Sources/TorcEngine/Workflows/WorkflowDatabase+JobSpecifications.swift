@@ -4,7 +4,7 @@ import TorcCore
 extension WorkflowDatabase {
     /// `POST /workflows/{W}/job_specifications`: the job, its edges and user
     /// data, with every name reference checked before anything is written.
-    public func createJobSpecification(workflow: String, body: JSONValue?) async throws -> JSONValue {
+    public func createJobSpecification(workflow: WorkflowReference, body: JSONValue?) async throws -> JSONValue {
         let spec = try JobSpecification.schema.validateBody(body)
         if let key = spec["key"]?.stringValue, !DocumentKey.isValid(key) {
             throw ServiceError.databaseError(.illegalKey(key))
@@ -65,7 +65,7 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/job_specifications/{K}`.
-    public func getJobSpecification(workflow: String, key: String) async throws -> JSONValue {
+    public func getJobSpecification(workflow: WorkflowReference, key: DocumentReference) async throws -> JSONValue {
         try await read { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let job = try Self.requireJob(reader, workflow: w, key: key)
@@ -74,8 +74,7 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{W}/job_specifications`: a page of jobs in specification form.
-    public func listJobSpecifications(workflow: String, query: QueryParameters) async throws -> JSONValue {
-        let paging = try Paging.parse(query)
+    public func listJobSpecifications(workflow: WorkflowReference, paging: Paging) async throws -> JSONValue {
         return try await read { reader in
             let w = try WorkflowLookup.require(reader, workflow).key
             let page = try reader.find(

@@ -3,16 +3,8 @@ import TorcCore
 /// Workflow CRUD (docs/routes.md, "Workflows").
 extension WorkflowDatabase {
     /// `GET /workflows`: filtered by `name`, `user`, `description`.
-    public func listWorkflows(query: QueryParameters) async throws -> JSONValue {
-        let paging: Paging
-        do {
-            paging = try Paging.parse(query)
-        } catch  where error.databaseErrorNum != nil {
-            // This route reports database errors without the usual prefix.
-            throw ServiceError(error.kind, error.message.replacingPrefix("Database error occurred: ", with: ""))
-        }
-        let filters = try QueryFilters.predicates(
-            query, [("name", .string), ("user", .string), ("description", .string)])
+    public func listWorkflows(query: ListQuery) async throws -> JSONValue {
+        let (paging, filters) = (query.paging, query.filters)
         return try await read { reader in
             let result = try reader.find(
                 DocumentQuery(.workflows, filters: filters, skip: paging.skip, limit: paging.limit, countTotal: true))
@@ -31,16 +23,16 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/{K}`.
-    public func getWorkflow(key: String) async throws -> JSONValue {
+    public func getWorkflow(key: WorkflowReference) async throws -> JSONValue {
         try await read(prefetching: BatchedReads.workflow(key)) { reader in try WorkflowLookup.require(reader, key).json
         }
     }
 
     /// `PUT /workflows/{K}`: `_key` must match, `_rev` is required and checked.
-    public func updateWorkflow(key: String, body: JSONValue?) async throws -> JSONValue {
+    public func updateWorkflow(key: WorkflowReference, body: JSONValue?) async throws -> JSONValue {
         let object = try Schemas.workflow.validateBody(body)
         let bodyKey = object["_key"]?.stringValue
-        guard bodyKey == key else {
+        guard bodyKey == key.text else {
             throw ServiceError.badRequest("key=\(key) does not match \(bodyKey ?? "undefined")")
         }
         guard let rev = object["_rev"]?.stringValue else {
@@ -48,7 +40,8 @@ extension WorkflowDatabase {
         }
         return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let updated = try DocumentUpdate.merge(
-                writer, .workflows, key: key, rev: rev, patch: object, operation: "Update workflow key=\(key)")
+                writer, .workflows, key: DocumentReference(key.text), rev: Revision(rev), patch: object,
+                operation: "Update workflow key=\(key)")
             var response = object
             response["_id"] = .string(updated.id)
             response["_key"] = .string(updated.key)
@@ -59,7 +52,7 @@ extension WorkflowDatabase {
     }
 
     /// `DELETE /workflows/{K}`: removes the workflow and everything it owns.
-    public func deleteWorkflow(key: String, body: JSONValue?) async throws -> JSONValue {
+    public func deleteWorkflow(key: WorkflowReference, body: JSONValue?) async throws -> JSONValue {
         try OptionalBody.validate(body)
         return try await write(workflow: WorkflowLookup.key(key)) { writer in
             let workflow = try WorkflowLookup.require(writer, key)
@@ -69,7 +62,7 @@ extension WorkflowDatabase {
     }
 
     /// `GET /workflows/collection_names/{K}`.
-    public func collectionNames(key: String) async throws -> JSONValue {
+    public func collectionNames(key: WorkflowReference) async throws -> JSONValue {
         try await read { reader in
             let workflow = try WorkflowLookup.require(reader, key)
             return .object(["names": .array(WorkflowRecords.collections(workflow.key).map { .string($0.rawValue) })])

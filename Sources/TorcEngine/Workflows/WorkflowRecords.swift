@@ -1,7 +1,8 @@
 import TorcCore
 
 /// Creating and removing a workflow with everything that belongs to it
-/// (docs/data-model.md, "Creating a workflow"; docs/data-model.md, "Deleting documents"), inside the caller's transaction so it is all or nothing.
+/// (docs/data-model.md, "Creating a workflow"; docs/data-model.md, "Deleting documents"), inside the
+/// caller's transaction so it is all or nothing.
 public enum WorkflowRecords {
     /// The status document of a new (or reset) workflow.
     public static let initialStatus: JSONObject = [

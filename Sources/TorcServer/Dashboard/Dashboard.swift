@@ -64,12 +64,13 @@ struct Dashboard: Sendable {
             // Without a name filter the whole answer is paged by the store; a name
             // filter scans the jobs, so that part may come from the cache.
             var view = try await database.dashboardWorkflow(
-                key: rest[2], status: status, name: nil, skip: skip, limit: name == nil ? limit : 1)
+                key: WorkflowReference(rest[2]), status: status, name: nil, skip: skip, limit: name == nil ? limit : 1)
             if let name, case .object(var members) = view {
                 members["jobs"] = try await costly.answer(
                     for: "jobs/\(rest[0])/\(rest[2])/\(status ?? "")/\(skip)/\(limit)/\(name)"
                 ) {
-                    try await database.dashboardJobs(key: rest[2], status: status, name: name, skip: skip, limit: limit)
+                    try await database.dashboardJobs(
+                        key: WorkflowReference(rest[2]), status: status, name: name, skip: skip, limit: limit)
                 }
                 view = .object(members)
             }
@@ -78,14 +79,15 @@ struct Dashboard: Sendable {
             template = "/_dashboard/api/{db}/workflows/{workflow}/graph"
             let maxNodes = try Self.integer(query, "max_nodes") ?? Self.defaultMaxNodes
             answer = try await costly.answer(for: "graph/\(rest[0])/\(rest[2])/\(maxNodes)") {
-                try await database.dashboardGraph(key: rest[2], maxNodes: maxNodes)
+                try await database.dashboardGraph(key: WorkflowReference(rest[2]), maxNodes: maxNodes)
             }
         case (.get, 5) where rest[3] == "jobs":
             template = "/_dashboard/api/{db}/workflows/{workflow}/jobs/{key}"
-            answer = try await database.dashboardJob(workflow: rest[2], key: rest[4])
+            answer = try await database.dashboardJob(
+                workflow: WorkflowReference(rest[2]), key: DocumentReference(rest[4]))
         case (.post, 5) where rest[3] == "actions":
             template = "/_dashboard/api/{db}/workflows/{workflow}/actions/{action}"
-            answer = try await action(rest[4], workflow: rest[2], database: database)
+            answer = try await action(rest[4], workflow: WorkflowReference(rest[2]), database: database)
         case (_, 2...5):
             throw OperationsEndpoints.methodNotAllowed
         default:
@@ -95,7 +97,9 @@ struct Dashboard: Sendable {
     }
 
     /// The workflow actions; refused unless the actions switch is on.
-    private func action(_ name: String, workflow: String, database: WorkflowDatabase) async throws -> JSONValue {
+    private func action(_ name: String, workflow: WorkflowReference, database: WorkflowDatabase) async throws
+        -> JSONValue
+    {
         guard options.actionsEnabled else {
             throw HTTPError(
                 status: 403, errorNum: 11, message: "dashboard actions are disabled (see --dashboard-actions)")

@@ -25,7 +25,8 @@ enum DashboardAssets {
         <link rel="stylesheet" href="/dashboard/assets/app.css">
         </head>
         <body>
-        <header class="top"><a class="brand" href="/">torc</a><nav id="crumbs"></nav><span id="live" class="live"></span></header>
+        <header class="top"><a class="brand" href="/">torc</a><nav id="crumbs"></nav>\
+        <span id="live" class="live"></span></header>
         <main id="app"><p class="muted">Loading…</p></main>
         <script src="/dashboard/assets/app.js"></script>
         </body>

@@ -25,7 +25,8 @@ final class OversizeHeadHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard !answered else { return }
         answered = true
         let body =
-            #"{"error":true,"errorNum":431,"errorMessage":"Request Header Fields Too Large: the request head is larger than \#(limit) bytes","code":431}"#
+            #"{"error":true,"errorNum":431,"errorMessage":"Request Header Fields Too Large: "#
+            + #"the request head is larger than \#(limit) bytes","code":431}"#
         var head = HTTPResponse(status: .requestHeaderFieldsTooLarge)
         head.headerFields[.contentType] = "application/json; charset=utf-8"
         head.headerFields[.contentLength] = String(body.utf8.count)

@@ -140,6 +140,6 @@ public final class ServiceMetrics: StoreObserver, Sendable {
 /// Job statuses as metric labels: the known ones, anything else as `other`.
 enum JobStatusLabel {
     static func bounded(_ status: String) -> String {
-        JobStatus.all.contains(status) ? status : "other"
+        JobStatus(rawValue: status) != nil ? status : "other"
     }
 }

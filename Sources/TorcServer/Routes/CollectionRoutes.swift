@@ -15,27 +15,27 @@ enum CollectionRoutes {
         return [
             Route(.get, list, "get_workflows_workflow_\(c)") { r in
                 try await r.database.listDocuments(
-                    workflow: r.parameter("workflow"), collection: collection, query: r.query)
+                    workflow: r.workflow(), collection: collection, query: .documents(r.query, in: collection))
             },
             Route(.post, list, "post_workflows_workflow_\(c)") { r in
                 try await r.database.createDocument(
-                    workflow: r.parameter("workflow"), collection: collection, body: r.body)
+                    workflow: r.workflow(), collection: collection, body: r.body)
             },
             Route(.delete, list, "delete_workflows_workflow_\(c)") { r in
                 try await r.database.deleteAllDocuments(
-                    workflow: r.parameter("workflow"), collection: collection, body: r.body)
+                    workflow: r.workflow(), collection: collection, body: r.body)
             },
             Route(.get, one, "get_workflows_workflow_\(c)_key") { r in
                 try await r.database.getDocument(
-                    workflow: r.parameter("workflow"), collection: collection, key: r.parameter("key"))
+                    workflow: r.workflow(), collection: collection, key: r.document())
             },
             Route(.put, one, "put_workflows_workflow_\(c)_key") { r in
                 try await r.database.updateDocument(
-                    workflow: r.parameter("workflow"), collection: collection, key: r.parameter("key"), body: r.body)
+                    workflow: r.workflow(), collection: collection, key: r.document(), body: r.body)
             },
             Route(.delete, one, "delete_workflows_workflow_\(c)_key") { r in
                 try await r.database.deleteDocument(
-                    workflow: r.parameter("workflow"), collection: collection, key: r.parameter("key"), body: r.body)
+                    workflow: r.workflow(), collection: collection, key: r.document(), body: r.body)
             },
         ]
     }
@@ -46,23 +46,23 @@ enum CollectionRoutes {
         return [
             Route(.get, list, "get_workflows_workflow_edges_name") { r in
                 try await r.database.listEdges(
-                    workflow: r.parameter("workflow"), name: r.parameter("name"), query: r.query)
+                    workflow: r.workflow(), collection: r.edgeCollection(), paging: r.paging())
             },
             Route(.post, list, "post_workflows_workflow_edges_name") { r in
                 try await r.database.createEdge(
-                    workflow: r.parameter("workflow"), name: r.parameter("name"), body: r.body)
+                    workflow: r.workflow(), collection: r.edgeCollection(), body: r.body)
             },
             Route(.delete, list, "delete_workflows_workflow_edges_name") { r in
                 try await r.database.deleteAllEdges(
-                    workflow: r.parameter("workflow"), name: r.parameter("name"), body: r.body)
+                    workflow: r.workflow(), collection: r.edgeCollection(), body: r.body)
             },
             Route(.get, one, "get_workflows_workflow_edges_name_key") { r in
                 try await r.database.getEdge(
-                    workflow: r.parameter("workflow"), name: r.parameter("name"), key: r.parameter("key"))
+                    workflow: r.workflow(), collection: r.edgeCollection(), key: r.document())
             },
             Route(.delete, one, "delete_workflows_workflow_edges_name_key") { r in
                 try await r.database.deleteEdge(
-                    workflow: r.parameter("workflow"), name: r.parameter("name"), key: r.parameter("key"), body: r.body)
+                    workflow: r.workflow(), collection: r.edgeCollection(), key: r.document(), body: r.body)
             },
         ]
     }

@@ -18,7 +18,10 @@ extension AccessControl {
             let users = try UsersFileAuthority(path: path)
             if users.userCount == 0 {
                 logger.warning(
-                    "the users file \(path) has no users: every request will get 401 (add one with `torc-service users add`)"
+                    """
+                    the users file \(path) has no users: every request will get 401 \
+                    (add one with `torc-service users add`)
+                    """
                 )
             }
             logger.info("access control on: \(users.userCount) user(s) in \(path)")

@@ -135,9 +135,8 @@ struct InitializationTests {
             let slurm = try await api.get("/workflows/\(w)/slurm_schedulers").items[0].string("_id")
             let all = try await api.get("/workflows/ready_job_requirements/\(w)")
             #expect(all["num_jobs"] == 2)
-            let bound = try await api.get(
-                "/workflows/ready_job_requirements/\(w)?scheduler_config_id=\(slurm.replacingOccurrences(of: "/", with: "%2F"))"
-            )
+            let slurmID = slurm.replacingOccurrences(of: "/", with: "%2F")
+            let bound = try await api.get("/workflows/ready_job_requirements/\(w)?scheduler_config_id=\(slurmID)")
             #expect(bound["num_jobs"] == 1 && bound["max_runtime"] == "PT1H")
             let unbound = try await api.get("/workflows/ready_job_requirements/\(w)?scheduler_config_id=")
             #expect(unbound["num_jobs"] == 1 && unbound["max_runtime"] == "P1D")

@@ -176,8 +176,8 @@ struct WorkflowRunTests {
                     "preprocess": "done", "work1": "done", "work2": "done", "postprocess": "canceled",
                 ])
 
-            // Restart (docs/job-lifecycle.md, "Transitions"): run_id += 1; jobs that are not done go back to uninitialized with
-            // plain PUTs; initialize_jobs. The failed-but-done work2 is not re-run, and postprocess
+            // Restart (docs/job-lifecycle.md, "Transitions"): run_id += 1; jobs that are not done go back to
+            // uninitialized with plain PUTs; initialize_jobs. The failed-but-done work2 is not re-run, and postprocess
             // is ready because all its blockers are done.
             var status = try await api.get("/workflows/status/\(w)").json.objectValue!
             status["run_id"] = 2

@@ -102,8 +102,10 @@ struct WorkflowSpecificationTests {
             #"{"jobs": [{"name": "j", "command": "c", "scheduler": "local_schedulers/nope"}]}"#,
             #"{"jobs": [{"name": "j", "command": "c", "scheduler": "jobs/j"}]}"#,
             #"{"jobs": [{"name": "j", "command": "c", "resource_requirements": "nope"}]}"#,
-            #"{"files": [{"name": "f", "path": "a"}, {"name": "f", "path": "b"}], "jobs": [{"command": "c", "input_files": ["f"]}]}"#,
-            #"{"jobs": [{"name": "j", "command": "c"}, {"name": "j", "command": "d"}, {"command": "e", "blocked_by": ["j"]}]}"#,
+            #"{"files": [{"name": "f", "path": "a"}, {"name": "f", "path": "b"}], "#
+                + #""jobs": [{"command": "c", "input_files": ["f"]}]}"#,
+            #"{"jobs": [{"name": "j", "command": "c"}, {"name": "j", "command": "d"}, "#
+                + #"{"command": "e", "blocked_by": ["j"]}]}"#,
             #"{"resource_requirements": [{"name": "r", "memory": "1.5g"}]}"#,
             #"{"key": "a.b"}"#,
             #"{"jobs": [{"command": "c", "unknown": 1}]}"#,

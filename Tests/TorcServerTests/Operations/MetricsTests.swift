@@ -32,17 +32,20 @@ struct MetricsTests {
             #expect(
                 Self.value(
                     text,
-                    #"torc_http_requests_total{route="/_db/{database}/torc-service/workflow_specifications",method="POST",status="200"}"#
+                    #"torc_http_requests_total{route="/_db/{database}/torc-service/workflow_specifications","#
+                        + #"method="POST",status="200"}"#
                 ) == 1)
             #expect(
                 Self.value(
                     text,
-                    #"torc_http_requests_total{route="/_db/{database}/torc-service/workflows/{workflow}/jobs/{key}",method="GET",status="404"}"#
+                    #"torc_http_requests_total{route="/_db/{database}/torc-service/workflows/{workflow}/jobs/{key}","#
+                        + #"method="GET",status="404"}"#
                 ) == 1)
             #expect(
                 Self.value(
                     text,
-                    #"torc_http_request_duration_seconds_count{route="/_db/{database}/torc-service/workflows/prepare_jobs_for_submission/{key}",method="POST"}"#
+                    #"torc_http_request_duration_seconds_count{route="/_db/{database}/torc-service/"#
+                        + #"workflows/prepare_jobs_for_submission/{key}",method="POST"}"#
                 ) == 2)
             #expect(Self.value(text, "torc_http_requests_in_flight ") == 1, "the /metrics request itself")
             #expect((Self.value(text, #"torc_store_transaction_duration_seconds_count{kind="write"}"#) ?? 0) > 5)

@@ -43,7 +43,10 @@ private func pragma(_ store: SQLiteStore, _ sql: String) async throws {
 @Suite("Full disk and read-only data: writes refused clearly, reads go on, recovery without restart")
 struct StorageFullTests {
     @Test(
-        "a full disk answers 507 (errorNum 1104) to writes, reads keep working, and writes work again when space returns"
+        """
+        a full disk answers 507 (errorNum 1104) to writes, reads keep working, and writes work again when space \
+        returns
+        """
     )
     func fullDisk() async throws {
         try await withDiskService { client, store in
