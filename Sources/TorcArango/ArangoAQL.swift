@@ -31,7 +31,8 @@ enum ArangoAQL {
     static func select(_ query: DocumentQuery, bind: inout JSONObject, suffix: String = "") -> (String, limited: Bool) {
         bind["@c" + suffix] = .string(query.collection.rawValue)
         var text = "FOR d IN @@c\(suffix)" + filter(query.filters, variable: "d", bind: &bind, prefix: "v\(suffix)_")
-        if let order = query.order { text += sort(order, variable: "d") }
+        // Creation order is the iteration order (no SORT), so `anyOrder` only drops an explicit ordering.
+        if let order = query.order, !query.anyOrder { text += sort(order, variable: "d") }
         let limited = query.limit != nil || query.skip > 0
         if limited {
             text += " LIMIT @skip\(suffix), @limit\(suffix)"

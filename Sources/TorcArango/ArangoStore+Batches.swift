@@ -101,7 +101,10 @@ enum ArangoBatchQuery {
                     + "FOR e IN @@c\(index) FILTER e.\(attribute) == h RETURN e) "
             case .find(let query):
                 let (select, limited) = ArangoAQL.select(query, bind: &bind, suffix: "\(index)")
-                if query.countTotal && limited {
+                if query.countTotal && limited && query.filters.isEmpty {
+                    // A page of a whole collection: the total is the collection's count, which ArangoDB keeps.
+                    text += "LET \(s) = { d: (\(select) RETURN d), t: LENGTH(@@c\(index)) } "
+                } else if query.countTotal && limited {
                     // The total of every match: the same selection without its LIMIT.
                     var all = query
                     all.skip = 0

@@ -40,4 +40,27 @@ public enum SQLiteDiagnostics {
             }
         }
     }
+
+    /// `EXPLAIN QUERY PLAN` of the statement the store runs for `query`, on a
+    /// fresh in-memory database of the current schema (collection id 1).
+    public static func queryPlan(of query: DocumentQuery) throws -> String {
+        let (sql, arguments) = try SQLiteTransaction.selectStatement(query)
+        return try plan(sql, [1] + arguments)
+    }
+
+    /// `EXPLAIN QUERY PLAN` of the statement a count of `filters` runs when
+    /// the count tables answer it, or `nil` when it counts rows instead.
+    public static func countPlan(where filters: [FieldPredicate]) throws -> String? {
+        guard let (sql, arguments) = SQLiteDocumentCounts.statement(filters) else { return nil }
+        return try plan(sql, [1] + arguments)
+    }
+
+    static func plan(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws -> String {
+        let queue = try DatabaseQueue()
+        return try queue.write { db in
+            try SQLiteSchema.migrate(db)
+            let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments))
+            return rows.map { $0["detail"] as String? ?? "" }.joined(separator: "\n")
+        }
+    }
 }

@@ -121,34 +121,46 @@ final class SQLiteTransaction: StoreWriter {
     func find(_ query: DocumentQuery) throws(StoreError) -> QueryResult {
         try run {
             let entry = try require(query.collection)
-            let (whereSQL, arguments) = try SQLitePredicates.clause(query.filters)
-            var sql =
-                "SELECT seq, body FROM documents WHERE cid = ?\(whereSQL) ORDER BY \(SQLiteOrdering.clause(query))"
-            var args: [any DatabaseValueConvertible] = [entry.id] + arguments
-            if let limit = query.limit {
-                sql += " LIMIT ? OFFSET ?"
-                args += [limit, query.skip]
-            } else if query.skip > 0 {
-                sql += " LIMIT -1 OFFSET ?"
-                args.append(query.skip)
-            }
-            let documents = try fetchRows(sql, args).map(\.1)
-            var total: Int?
-            if query.countTotal {
-                let statement = try db.cachedStatement(sql: "SELECT count(*) FROM documents WHERE cid = ?\(whereSQL)")
-                total = try Int.fetchOne(statement, arguments: StatementArguments([entry.id] + arguments)) ?? 0
-            }
+            let (sql, arguments) = try Self.selectStatement(query)
+            let documents = try fetchRows(sql, [entry.id] + arguments).map(\.1)
+            let total = try query.countTotal ? countRows(entry, query.filters) : nil
             return QueryResult(documents: documents, totalCount: total)
         }
     }
 
     func count(in collection: CollectionName, where filters: [FieldPredicate]) throws(StoreError) -> Int {
         try run {
-            let entry = try require(collection)
-            let (whereSQL, arguments) = try SQLitePredicates.clause(filters)
-            let statement = try db.cachedStatement(sql: "SELECT count(*) FROM documents WHERE cid = ?\(whereSQL)")
-            return try Int.fetchOne(statement, arguments: StatementArguments([entry.id] + arguments)) ?? 0
+            try countRows(try require(collection), filters)
         }
+    }
+
+    /// The `SELECT` of `query` and its arguments after the collection id (the
+    /// first parameter): in the query's order, or without `ORDER BY` for
+    /// `anyOrder` (an existence probe then stops at the first index entry).
+    /// `OFFSET` skips index entries before a row's body is read.
+    static func selectStatement(_ query: DocumentQuery) throws -> (String, [any DatabaseValueConvertible]) {
+        let (whereSQL, arguments) = try SQLitePredicates.clause(query.filters)
+        var sql = "SELECT seq, body FROM documents WHERE cid = ?\(whereSQL)"
+        if !query.anyOrder { sql += " ORDER BY \(SQLiteOrdering.clause(query))" }
+        var args = arguments
+        if let limit = query.limit {
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, query.skip]
+        } else if query.skip > 0 {
+            sql += " LIMIT -1 OFFSET ?"
+            args.append(query.skip)
+        }
+        return (sql, args)
+    }
+
+    /// The number of documents matching `filters`: from the trigger-kept count
+    /// tables when they can answer (a whole collection, a status), else by
+    /// counting the matching rows.
+    private func countRows(_ entry: SQLiteCollectionEntry, _ filters: [FieldPredicate]) throws -> Int {
+        if let counted = try SQLiteDocumentCounts.count(db, cid: entry.id, filters) { return counted }
+        let (whereSQL, arguments) = try SQLitePredicates.clause(filters)
+        let statement = try db.cachedStatement(sql: "SELECT count(*) FROM documents WHERE cid = ?\(whereSQL)")
+        return try Int.fetchOne(statement, arguments: StatementArguments([entry.id] + arguments)) ?? 0
     }
 
     func edges(in collection: CollectionName, from handles: [String]) throws(StoreError) -> [Document] {

@@ -54,6 +54,12 @@ struct BenchCommand: AsyncParsableCommand {
         help: "Jobs a drain runner fetches (limit) and completes per complete_jobs call; 1 uses complete_job per job.")
     var batch: Int = 1
 
+    @Option(
+        help:
+            "Job priorities, comma-separated, one workflow each: none (no job sets one), random (each job a priority in 0...9). Results name the mode when it is not none."
+    )
+    var priorities: String = "none"
+
     @Option(help: "Long-poll seconds for the drain runners' hand-out calls (0: sleep and poll as before).")
     var waitSeconds: Double = 0
 
@@ -86,6 +92,12 @@ struct BenchCommand: AsyncParsableCommand {
             }
             return shape
         }
+        let priorityModes = try priorities.split(separator: ",").map { text in
+            guard let mode = WorkflowGenerator.Priorities(rawValue: String(text)) else {
+                throw ValidationError("unknown priorities mode \(text)")
+            }
+            return mode
+        }
         var server: ServiceProcess?
         let base: String
         if let url {
@@ -111,7 +123,7 @@ struct BenchCommand: AsyncParsableCommand {
         let scenarios = Scenarios(session: session, server: server)
         func wanted(_ name: String) -> Bool { selected.contains(name) }
         var results: [ScenarioResult] = []
-        func record(_ result: ScenarioResult) {
+        func recordResult(_ result: ScenarioResult) {
             results.append(result)
             FileHandle.standardError.write(
                 Data(
@@ -128,6 +140,7 @@ struct BenchCommand: AsyncParsableCommand {
             ceilingRate = ceiling.figures["requests_per_second"]?.doubleValue
             _ = try await session.call(.delete, "/workflows/\(small)")
         }
+        func record(_ result: ScenarioResult) { recordResult(result) }
         func ratio(_ figure: JSONValue?) -> JSONValue? {
             guard let ceilingRate, let value = figure?.doubleValue else { return nil }
             return .double(value / ceilingRate)
@@ -140,12 +153,19 @@ struct BenchCommand: AsyncParsableCommand {
         let needsWorkflow = needsInitialize || wanted("create") || wanted("user_data")
 
         for size in jobSizes where needsWorkflow {
-            for shape in shapeList {
+            for (shape, priorityMode) in shapeList.flatMap({ shape in priorityModes.map { (shape, $0) } }) {
+                /// Records a result, naming the priorities mode when jobs carry priorities.
+                func record(_ result: ScenarioResult) {
+                    var result = result
+                    if priorityMode != .none { result.parameters["priorities"] = .string(priorityMode.rawValue) }
+                    recordResult(result)
+                }
                 for workerCount in workerCounts {
                     let first = workerCount == workerCounts.first
                     // Only the drain needs a new workflow per runner count.
                     guard first || wanted("drain") else { continue }
-                    let (workflow, create) = try await scenarios.create(jobs: size, shape: shape)
+                    let (workflow, create) = try await scenarios.create(
+                        jobs: size, shape: shape, priorities: priorityMode)
                     if first && wanted("create") { record(create) }
                     if needsInitialize {
                         let initialize = try await scenarios.initialize(workflow, jobs: size, shape: shape)
@@ -162,7 +182,7 @@ struct BenchCommand: AsyncParsableCommand {
                         drain.figures["jobs_ratio_to_ceiling"] = ratio(drain.figures["jobs_per_second"])
                         record(drain)
                     }
-                    if first && shape == shapeList.first && wanted("user_data") {
+                    if first && shape == shapeList.first && priorityMode == priorityModes.first && wanted("user_data") {
                         var userData = try await scenarios.userData(
                             workflow, clients: clients, requestsPerClient: requestsPerClient)
                         userData.parameters["jobs"] = .int(Int64(size))

@@ -21,8 +21,10 @@ struct Scenarios: Sendable {
     }
 
     /// POST /workflow_specifications of a generated workflow.
-    func create(jobs: Int, shape: WorkflowGenerator.Shape) async throws -> (String, ScenarioResult) {
-        let body = JSONWriter.bytes(WorkflowGenerator.specification(jobs: jobs, shape: shape))
+    func create(jobs: Int, shape: WorkflowGenerator.Shape, priorities: WorkflowGenerator.Priorities = .none)
+        async throws -> (String, ScenarioResult)
+    {
+        let body = JSONWriter.bytes(WorkflowGenerator.specification(jobs: jobs, shape: shape, priorities: priorities))
         let (workflow, seconds) = try await session.call(.post, "/workflow_specifications", body: body)
         guard let key = workflow["_key"]?.stringValue else { throw BenchError("no workflow key") }
         var figures: JSONObject = [

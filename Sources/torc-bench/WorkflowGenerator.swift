@@ -11,18 +11,34 @@ enum WorkflowGenerator {
         case fanIn = "fan-in"
     }
 
-    static func specification(jobs count: Int, shape: Shape) -> JSONValue {
+    /// Whether jobs carry a `priority`.
+    enum Priorities: String, Sendable {
+        /// No job sets one (the hand-out order is creation order).
+        case none
+        /// Every job gets a pseudo-random priority in 0...9, the same for the
+        /// same index in every run, so the hand-out reorders the ready jobs.
+        case random
+    }
+
+    /// The priority of job `index` under `Priorities.random` (a fixed mix of the index).
+    static func randomPriority(_ index: Int) -> Int64 {
+        Int64((UInt64(index) &* 0x9E37_79B9_7F4A_7C15) >> 60) % 10
+    }
+
+    static func specification(jobs count: Int, shape: Shape, priorities: Priorities = .none) -> JSONValue {
         var files: [JSONValue] = []
         var jobs: [JSONValue] = []
         files.reserveCapacity(count * 2 + 1)
         jobs.reserveCapacity(count)
         func job(_ name: String, inputs: [String], outputs: [String], index: Int) -> JSONValue {
-            [
+            var job: JSONObject = [
                 "name": .string(name), "command": .string("true \(index)"),
                 "resource_requirements": .string(index % 2 == 0 ? "small" : "medium"),
                 "input_files": .array(inputs.map { .string($0) }), "output_files": .array(outputs.map { .string($0) }),
                 "user_data": [["index": .int(Int64(index)), "label": .string("job \(index)"), "weight": 0.5]],
             ]
+            if priorities == .random { job["priority"] = .int(randomPriority(index)) }
+            return .object(job)
         }
         switch shape {
         case .independent:

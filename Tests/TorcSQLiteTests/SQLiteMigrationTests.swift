@@ -104,6 +104,13 @@ struct SQLiteMigrationTests {
             try reader.find(DocumentQuery(Self.jobs, filters: [.equal("status", "done")])).documents
         }
         #expect(byStatus.map(\.key) == [oldKeys[0]], "indexed columns of old rows still answer")
+        let counts = try await store.read { reader in
+            [
+                try reader.count(in: Self.jobs, where: []),
+                try reader.count(in: Self.jobs, where: [.equal("status", "done")]),
+            ]
+        }
+        #expect(counts == [3, 1], "the count tables hold the old rows and the new one")
         await provider.shutdown()
         #expect(try userVersion(directory + "/legacy.sqlite") == SQLiteSchema.currentVersion)
     }

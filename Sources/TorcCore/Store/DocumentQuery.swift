@@ -73,7 +73,8 @@ public struct FieldPredicate: Sendable, Hashable {
 }
 
 /// A selection of documents of one collection in creation order (or, with
-/// `order`, by a numeric attribute first and creation order among equals).
+/// `order`, by a numeric attribute first and creation order among equals; or,
+/// with `anyOrder`, in whatever order the backend finds them first).
 public struct DocumentQuery: Sendable, Hashable {
     /// The collection to read.
     public var collection: CollectionName
@@ -87,10 +88,16 @@ public struct DocumentQuery: Sendable, Hashable {
     public var countTotal: Bool
     /// An ordering ahead of creation order; `nil` for creation order only.
     public var order: NumericOrder?
+    /// Whether any order will do (`order` is then ignored). For existence
+    /// probes (`limit: 1`, "is there a job in this status?"): the backend may
+    /// stop at the first match its index yields instead of finding the first
+    /// match in creation order, which on a large collection means reading every
+    /// match and sorting them.
+    public var anyOrder: Bool
 
     public init(
         _ collection: CollectionName, filters: [FieldPredicate] = [], skip: Int = 0, limit: Int? = nil,
-        countTotal: Bool = false, order: NumericOrder? = nil
+        countTotal: Bool = false, order: NumericOrder? = nil, anyOrder: Bool = false
     ) {
         self.collection = collection
         self.filters = filters
@@ -98,12 +105,13 @@ public struct DocumentQuery: Sendable, Hashable {
         self.limit = limit.map { max(0, $0) }
         self.countTotal = countTotal
         self.order = order
+        self.anyOrder = anyOrder
     }
 }
 
 /// The answer to a `DocumentQuery`.
 public struct QueryResult: Sendable {
-    /// The selected documents, in creation order.
+    /// The selected documents, in the query's order.
     public var documents: [Document]
     /// The number of matching documents, when asked for.
     public var totalCount: Int?

@@ -32,10 +32,13 @@ extension WorkflowDatabase {
         }
     }
 
-    /// One query per known unfinished status, each for at most one job.
+    /// One query per known unfinished status, each for at most one job in any
+    /// order: only whether one exists matters, so the store stops at the first
+    /// entry of its status index instead of ordering every job in that status
+    /// (a million ready jobs) by creation.
     static func unfinishedProbes(_ jobs: CollectionName) -> [DocumentQuery] {
         JobStatus.allCases.filter { !$0.isFinished }.sorted { $0.rawValue < $1.rawValue }.map {
-            DocumentQuery(jobs, filters: [.status($0)], limit: 1)
+            DocumentQuery(jobs, filters: [.status($0)], limit: 1, anyOrder: true)
         }
     }
 
