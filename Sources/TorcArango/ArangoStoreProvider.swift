@@ -28,7 +28,8 @@ public struct ArangoStoreProvider: StoreProvider {
                 response = try connection.request(.get, database: "_system", "/_api/version")
             } catch {
                 throw ArangoConfigurationError(
-                    "cannot reach ArangoDB at \(connection.configuration.endpoints.joined(separator: ", ")): \(error.databaseMessage)"
+                    "cannot reach ArangoDB at \(connection.configuration.endpoints.joined(separator: ", ")): "
+                        + "\(error.databaseMessage)"
                 )
             }
             if response.status == 401 {
@@ -41,7 +42,10 @@ public struct ArangoStoreProvider: StoreProvider {
             }
             guard response.isSuccess, let version = response.body["version"]?.stringValue else {
                 throw ArangoConfigurationError(
-                    "the server at \(connection.configuration.endpoints[response.endpoint]) does not answer like ArangoDB (HTTP \(response.status))"
+                    """
+                    the server at \(connection.configuration.endpoints[response.endpoint]) does not answer like \
+                    ArangoDB (HTTP \(response.status))
+                    """
                 )
             }
             return version

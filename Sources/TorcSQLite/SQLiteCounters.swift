@@ -86,7 +86,10 @@ final class SQLiteCounters: Sendable {
             rev: rev > reservedRev ? rev + Self.block : reservedRev)
         let statement = try db.cachedStatement(
             sql:
-                "UPDATE meta SET value = MAX(value, CASE name WHEN 'key' THEN ? ELSE ? END) WHERE name IN ('key', 'rev')"
+                """
+                UPDATE meta SET value = MAX(value, CASE name WHEN 'key' THEN ? ELSE ? END) WHERE name IN ('key', \
+                'rev')
+                """
         )
         try statement.execute(arguments: [reservation.key, reservation.rev])
         return reservation

@@ -29,7 +29,10 @@ public enum SQLiteDiagnostics {
                 ("SELECT seq, body FROM documents WHERE cid = ? AND to_id IN (?)", [1, "a/1"]),
                 ("SELECT seq, body FROM documents WHERE cid = ? ORDER BY seq LIMIT 10", [1]),
                 (
-                    "SELECT seq FROM documents WHERE cid = ? AND ((from_id >= ? AND from_id < ?) OR (to_id >= ? AND to_id < ?))",
+                    """
+                    SELECT seq FROM documents WHERE cid = ? AND ((from_id >= ? AND from_id < ?) OR (to_id >= ? AND \
+                    to_id < ?))
+                    """,
                     [1, "a/", "a0", "a/", "a0"]
                 ),
             ]

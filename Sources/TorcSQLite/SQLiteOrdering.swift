@@ -17,7 +17,10 @@ enum SQLiteOrdering {
         }
         let path = "'$." + order.path.joined(separator: ".") + "'"
         return
-            "CASE WHEN json_type(body, \(path)) IN ('integer', 'real') THEN -json_extract(body, \(path)) ELSE 0 END, seq"
+            """
+            CASE WHEN json_type(body, \(path)) IN ('integer', 'real') THEN -json_extract(body, \(path)) ELSE 0 END, \
+            seq
+            """
     }
 
     /// Whether the filters pin `status` to one string (so `rank` is never NULL

@@ -18,7 +18,10 @@ enum SQLiteSchema {
     /// them changes nothing but the version number.
     static let version1 = [
         "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
-        "CREATE TABLE IF NOT EXISTS collections (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, is_edge INTEGER NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS collections (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, \
+        is_edge INTEGER NOT NULL)
+        """,
         """
         CREATE TABLE IF NOT EXISTS documents (
             seq INTEGER PRIMARY KEY,

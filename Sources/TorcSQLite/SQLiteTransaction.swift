@@ -312,7 +312,10 @@ final class SQLiteTransaction: StoreWriter {
             }
             let statement = try SQLiteRawStatement(
                 db,
-                "INSERT INTO documents (cid, key, rev, body, from_id, to_id, status, name, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                """
+                INSERT INTO documents (cid, key, rev, body, from_id, to_id, status, name, rank) VALUES (?, ?, ?, ?, \
+                ?, ?, ?, ?, ?)
+                """
             )
             for (body, givenKey) in zip(bodies, keys) {
                 var key = givenKey

@@ -27,7 +27,10 @@ struct APISession: Sendable {
         let elapsed = (ContinuousClock.now - start).seconds
         guard (200..<300).contains(response.status) else {
             throw BenchError(
-                "\(method.rawValue) \(path) -> \(response.status): \(String(decoding: response.body.prefix(500), as: UTF8.self))"
+                """
+                \(method.rawValue) \(path) -> \(response.status): \
+                \(String(decoding: response.body.prefix(500), as: UTF8.self))
+                """
             )
         }
         return (try JSONParser.parse(response.body), elapsed)

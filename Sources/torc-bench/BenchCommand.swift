@@ -16,13 +16,19 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Base URL of a running service, e.g. http://127.0.0.1:8529/_db/bench/torc-service. Without it, a release torc-service is started on the embedded store."
+            """
+            Base URL of a running service, e.g. http://127.0.0.1:8529/_db/bench/torc-service. Without it, a release \
+            torc-service is started on the embedded store.
+            """
     )
     var url: String?
 
     @Option(
         help:
-            "ArangoDB server URL. Without --url, the started torc-service uses it (--store arangodb); the arango_requests scenario reads its request statistics."
+            """
+            ArangoDB server URL. Without --url, the started torc-service uses it (--store arangodb); the \
+            arango_requests scenario reads its request statistics.
+            """
     )
     var arangoUrl: String?
 
@@ -40,7 +46,11 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Scenarios to run, comma-separated: ceiling, create, initialize, drain, user_data, arango_requests (needs --arango-url). Create always runs when a later scenario needs a workflow; ratios to the ceiling need the ceiling."
+            """
+            Scenarios to run, comma-separated: ceiling, create, initialize, drain, user_data, arango_requests \
+            (needs --arango-url). Create always runs when a later scenario needs a workflow; ratios to the ceiling \
+            need the ceiling.
+            """
     )
     var scenarios: String = "ceiling,create,initialize,drain,user_data"
 
@@ -56,7 +66,10 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Job priorities, comma-separated, one workflow each: none (no job sets one), random (each job a priority in 0...9). Results name the mode when it is not none."
+            """
+            Job priorities, comma-separated, one workflow each: none (no job sets one), random (each job a priority \
+            in 0...9). Results name the mode when it is not none.
+            """
     )
     var priorities: String = "none"
 
@@ -127,8 +140,11 @@ struct BenchCommand: AsyncParsableCommand {
             results.append(result)
             FileHandle.standardError.write(
                 Data(
-                    "\(result.scenario) \(JSONWriter.string(.object(result.parameters))) \(JSONWriter.string(.object(result.figures)))\n"
-                        .utf8))
+                    """
+                    \(result.scenario) \(JSONWriter.string(.object(result.parameters))) \
+                    \(JSONWriter.string(.object(result.figures)))\n
+                    """
+                    .utf8))
         }
 
         // The ceiling first, on a small workflow, so every throughput can be related to it.

@@ -46,7 +46,8 @@ struct BenchReport {
 
     var markdown: String {
         var lines = [
-            "Machine: \(machine.cores) cores, \(String(format: "%.0f", machine.memoryGB)) GiB memory. Command: `\(command)`",
+            "Machine: \(machine.cores) cores, \(String(format: "%.0f", machine.memoryGB)) GiB memory."
+                + " Command: `\(command)`",
             "",
             "| scenario | parameters | figures |",
             "|---|---|---|",

@@ -167,7 +167,10 @@ struct Soak: Sendable {
         }
         if handedOut.count != jobs || Set(handedOut).count != jobs {
             recorder.failure(
-                "workflow \(workflow): \(handedOut.count) hand-outs of \(Set(handedOut).count) distinct jobs, expected \(jobs) once each"
+                """
+                workflow \(workflow): \(handedOut.count) hand-outs of \(Set(handedOut).count) distinct jobs, \
+                expected \(jobs) once each
+                """
             )
         }
     }
@@ -240,7 +243,8 @@ struct Soak: Sendable {
                 return value.doubleValue.map { String(format: format, $0) } ?? ""
             }
             lines.append(
-                "| \(number("minutes", "%.1f")) | \(number("calls", "%.0f")) | \(number("errors", "%.0f")) | \(number("p50_ms", "%.2f")) | \(number("p99_ms", "%.2f")) | \(number("rss_mb", "%.1f")) |"
+                "| \(number("minutes", "%.1f")) | \(number("calls", "%.0f")) | \(number("errors", "%.0f")) | "
+                    + "\(number("p50_ms", "%.2f")) | \(number("p99_ms", "%.2f")) | \(number("rss_mb", "%.1f")) |"
             )
         }
         lines.append("")

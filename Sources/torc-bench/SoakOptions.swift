@@ -13,7 +13,10 @@ struct SoakOptions: ParsableArguments {
 
     @Option(
         help:
-            "Minutes of warm-up: resident memory at the end of the first interval past it is the reference for growth (default: a sixth of the run, at most 5)."
+            """
+            Minutes of warm-up: resident memory at the end of the first interval past it is the reference for \
+            growth (default: a sixth of the run, at most 5).
+            """
     )
     var soakWarmUpMinutes: Double?
 

@@ -46,8 +46,10 @@ struct JSONOutlineTests {
     /// A specification-like text with every kind of value in its elements.
     static let sample = #"""
         {"name": "w\u00e9\n", "jobs": [
-          {"name": "a", "command": "echo \"hi\" \\ \/ \b\f\r\t", "user_data": [{"x": [1, [2.5, [-3e2, []]], {}], "y": null}]},
-          {"name": "\ud83d\ude00 😀", "command": "c", "user_data": [{"n": [-0, 0, 1.0, 1e2, 1E+2, 1.5e-3, -12.75, 9223372036854775807, -9223372036854775808, 18446744073709551616, true, false]}]}
+          {"name": "a", "command": "echo \"hi\" \\ \/ \b\f\r\t",
+           "user_data": [{"x": [1, [2.5, [-3e2, []]], {}], "y": null}]},
+          {"name": "\ud83d\ude00 😀", "command": "c", "user_data": [{"n": [-0, 0, 1.0, 1e2, 1E+2, 1.5e-3, -12.75,
+           9223372036854775807, -9223372036854775808, 18446744073709551616, true, false]}]}
           ,	{ "command" : "d" }
         ], "files": [], "config": {"jobs": [1]}}
         """#

@@ -104,7 +104,10 @@ struct LargeSpecificationTests {
     }
 
     @Test(
-        "a key conflict late in the list (after the first chunk is written, on the embedded store) rolls the whole workflow back"
+        """
+        a key conflict late in the list (after the first chunk is written, on the embedded store) rolls the whole \
+        workflow back
+        """
     )
     func conflictAfterFirstChunk() async throws {
         var jobs = (0..<Self.jobCount).map(Self.job)
