@@ -162,51 +162,25 @@ private struct Reader {
             guard index == bytes.count else { throw fail("unexpected data after the JSON value") }
             return nil
         }
-        // The same steps and messages as `parseObject`.
-        try enter()
-        index += 1
+        // The same walk, steps and messages as `parseObject`.
         var members: [JSONObjectOutline.Member] = []
         var positions: [String: Int] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-        } else {
-            while true {
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                    throw fail("expected a member name")
-                }
-                let key = try parseString()
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                index += 1
-                skipWhitespace()
-                let member: JSONObjectOutline.Member
-                if expanding.contains(key), index < bytes.count, bytes[index] == UInt8(ascii: "[") {
-                    member = .init(name: key, value: nil, elements: try outlineArray())
-                } else {
-                    member = .init(name: key, value: try parseValue(), elements: nil)
-                }
-                if let position = positions[key] {
-                    members[position] = member
-                } else {
-                    positions[key] = members.count
-                    members.append(member)
-                }
-                skipWhitespace()
-                guard index < bytes.count else { throw fail("unexpected end of input") }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                if bytes[index] == UInt8(ascii: "}") {
-                    index += 1
-                    break
-                }
-                throw fail("expected ',' or '}'")
+        try walkMembers { reader, key in
+            let member: JSONObjectOutline.Member
+            if expanding.contains(key), reader.index < reader.bytes.count,
+                reader.bytes[reader.index] == UInt8(ascii: "[")
+            {
+                member = .init(name: key, value: nil, elements: try reader.outlineArray())
+            } else {
+                member = .init(name: key, value: try reader.parseValue(), elements: nil)
+            }
+            if let position = positions[key] {
+                members[position] = member
+            } else {
+                positions[key] = members.count
+                members.append(member)
             }
         }
-        depth -= 1
         skipWhitespace()
         guard index == bytes.count else { throw fail("unexpected data after the JSON value") }
         return JSONObjectOutline(members: members)
@@ -214,21 +188,67 @@ private struct Reader {
 
     /// `parseArray` that checks each element and keeps only its byte range.
     mutating func outlineArray() throws -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        try walkElements { reader in
+            let start = reader.index
+            // Built and dropped at once: only the element's bytes are checked here.
+            _ = try reader.parseValue()
+            ranges.append(start..<reader.index)
+        }
+        return ranges
+    }
+
+    /// Walks an object from its `{` to its `}`: `member` is called with each name
+    /// while the reader stands on that member's value, and must consume the value.
+    /// The one loop behind `parseObject` and the outline, so both refuse a text
+    /// with the same message at the same offset.
+    mutating func walkMembers(_ member: (inout Reader, String) throws -> Void) throws {
         try enter()
         index += 1
-        var ranges: [Range<Int>] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            skipWhitespace()
+            try member(&self, key)
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unexpected end of input") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                break
+            }
+            throw fail("expected ',' or '}'")
+        }
+        depth -= 1
+    }
+
+    /// Walks an array from its `[` to its `]`, calling `element` on each element
+    /// (which it must consume); shared by `parseArray` and the outline.
+    mutating func walkElements(_ element: (inout Reader) throws -> Void) throws {
+        try enter()
+        index += 1
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return ranges
+            return
         }
         while true {
             skipWhitespace()
-            let start = index
-            // Built and dropped at once: only the element's bytes are checked here.
-            _ = try parseValue()
-            ranges.append(start..<index)
+            try element(&self)
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -242,7 +262,6 @@ private struct Reader {
             throw fail("expected ',' or ']'")
         }
         depth -= 1
-        return ranges
     }
 
     func fail(_ reason: String) -> JSONParseError {
@@ -294,67 +313,14 @@ private struct Reader {
     }
 
     mutating func parseObject() throws -> JSONValue {
-        try enter()
-        index += 1
         var object = JSONObject()
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(object)
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipWhitespace()
-            let value = try parseValue()
-            object[key] = value
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                break
-            }
-            throw fail("expected ',' or '}'")
-        }
-        depth -= 1
+        try walkMembers { reader, key in object[key] = try reader.parseValue() }
         return .object(object)
     }
 
     mutating func parseArray() throws -> JSONValue {
-        try enter()
-        index += 1
         var array: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(array)
-        }
-        while true {
-            skipWhitespace()
-            array.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                break
-            }
-            throw fail("expected ',' or ']'")
-        }
-        depth -= 1
+        try walkElements { reader in array.append(try reader.parseValue()) }
         return .array(array)
     }
 
