@@ -6,9 +6,13 @@ memory when idle, posts one specification of N independent jobs (the shape of
 `torc-bench --shapes independent`: two files, a resource requirement and one
 user-data document per job), and samples the server's memory while it creates
 and for a while after it answered, so the peak (VmHWM) and the steady state
-the heap trimmer brings it back to can be read off. Standard library only.
+the heap trimmer brings it back to can be read off. With --initialize it then
+restarts the server on the same store (so the peak starts from the restarted
+process) and measures POST /workflows/initialize_jobs of that workflow alone.
+Standard library only.
 
     scripts/measure_spec_memory.py --server-binary .build/release/torc-service --jobs 100000
+    scripts/measure_spec_memory.py --server-binary .build/release/torc-service --jobs 1000000 --initialize
 """
 
 import argparse
@@ -58,6 +62,8 @@ def main():
     parser.add_argument("--server-binary", required=True)
     parser.add_argument("--jobs", type=int, default=100_000)
     parser.add_argument("--settle-seconds", type=float, default=15.0)
+    parser.add_argument("--initialize", action="store_true",
+                        help="then restart the server and measure initialize_jobs alone")
     args = parser.parse_args()
 
     body = json.dumps(specification(args.jobs), separators=(",", ":")).encode()
@@ -65,15 +71,27 @@ def main():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     data = tempfile.mkdtemp(prefix="torc-memory-")
-    server = subprocess.Popen(
-        [args.server_binary, "--port", str(port), "--store", f"sqlite:{data}", "--log-level", "warning"])
-    try:
+
+    def start():
+        process = subprocess.Popen(
+            [args.server_binary, "--port", str(port), "--store", f"sqlite:{data}", "--log-level", "warning"])
         for _ in range(300):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 time.sleep(0.1)
+        return process
+
+    def stop(process):
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+    server = start()
+    try:
         base = "/_db/memory/torc-service"
 
         def call(method, path, payload=None):
@@ -112,6 +130,20 @@ def main():
             settled.append(status_kib(server.pid, "VmRSS"))
         peak = status_kib(server.pid, "VmHWM")
         mib = lambda kib: round(kib / 1024, 1)
+        initialize = None
+        if args.initialize:
+            key = json.loads(answer)["_key"]
+            stop(server)
+            server = start()
+            call("GET", "/workflows")
+            time.sleep(2)
+            restarted_idle = status_kib(server.pid, "VmRSS")
+            started = time.monotonic()
+            status, reply = call("POST", f"/workflows/initialize_jobs/{key}")
+            if status != 200:
+                sys.exit(f"initialize failed: {status} {reply[:300]!r}")
+            initialize = {"seconds": round(time.monotonic() - started, 2), "idle_rss_mb": mib(restarted_idle),
+                          "peak_rss_mb": mib(status_kib(server.pid, "VmHWM"))}
         print(json.dumps({
             "jobs": args.jobs, "request_mb": round(len(body) / 1048576, 1), "create_seconds": round(seconds, 2),
             "idle_rss_mb": mib(idle), "peak_rss_mb": mib(peak),
@@ -120,13 +152,10 @@ def main():
             "rss_after_settle_mb": mib(settled[-1]) if settled else mib(after),
             "settle_seconds": args.settle_seconds,
             "rss_per_second_after_mb": [mib(k) for k in settled],
+            "initialize_after_restart": initialize,
         }, indent=1))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         shutil.rmtree(data, ignore_errors=True)
 
 

@@ -42,6 +42,17 @@ enum ArangoAQL {
         return (text, limited)
     }
 
+    /// What a selection of `query` returns for each document `variable`: the
+    /// document, or for a projection `KEEP(document, names)`, which omits the
+    /// attributes a document lacks as the embedded store does.
+    static func projection(_ query: DocumentQuery, variable: String, bind: inout JSONObject, suffix: String = "")
+        -> String
+    {
+        guard let names = query.projectedNames else { return variable }
+        bind["keep" + suffix] = .array(names.map { .string($0) })
+        return "KEEP(\(variable), @keep\(suffix))"
+    }
+
     /// ` SORT ...` for a `NumericOrder`: non-numbers count as 0. AQL's SORT
     /// keeps the collection's iteration (creation) order among equal values.
     static func sort(_ order: NumericOrder, variable: String) -> String {

@@ -101,18 +101,19 @@ enum ArangoBatchQuery {
                     + "FOR e IN @@c\(index) FILTER e.\(attribute) == h RETURN e) "
             case .find(let query):
                 let (select, limited) = ArangoAQL.select(query, bind: &bind, suffix: "\(index)")
+                let d = ArangoAQL.projection(query, variable: "d", bind: &bind, suffix: "\(index)")
                 if query.countTotal && limited && query.filters.isEmpty {
                     // A page of a whole collection: the total is the collection's count, which ArangoDB keeps.
-                    text += "LET \(s) = { d: (\(select) RETURN d), t: LENGTH(@@c\(index)) } "
+                    text += "LET \(s) = { d: (\(select) RETURN \(d)), t: LENGTH(@@c\(index)) } "
                 } else if query.countTotal && limited {
                     // The total of every match: the same selection without its LIMIT.
                     var all = query
                     all.skip = 0
                     all.limit = nil
                     let (every, _) = ArangoAQL.select(all, bind: &bind, suffix: "\(index)t")
-                    text += "LET \(s) = { d: (\(select) RETURN d), t: LENGTH(\(every) RETURN 1) } "
+                    text += "LET \(s) = { d: (\(select) RETURN \(d)), t: LENGTH(\(every) RETURN 1) } "
                 } else {
-                    text += "LET \(s) = { d: (\(select) RETURN d) } "
+                    text += "LET \(s) = { d: (\(select) RETURN \(d)) } "
                 }
             case .count(let collection, let filters):
                 bind["@c\(index)"] = .string(collection.rawValue)

@@ -235,16 +235,17 @@ final class ArangoTransaction: StoreWriter {
     func find(_ query: DocumentQuery) throws(StoreError) -> QueryResult {
         var bind = JSONObject()
         let (select, limited) = ArangoAQL.select(query, bind: &bind)
+        let d = ArangoAQL.projection(query, variable: "d", bind: &bind)
         if query.countTotal && limited && query.filters.isEmpty {
             // A page of a whole collection: its total is the collection's count,
             // which ArangoDB keeps, instead of a full count of the selection.
-            let aql = "RETURN { d: (\(select) RETURN d), t: LENGTH(@@c) }"
+            let aql = "RETURN { d: (\(select) RETURN \(d)), t: LENGTH(@@c) }"
             let answer = try self.query(aql, bind, on: query.collection).results.first ?? [:]
             var documents: [Document] = []
             for value in answer["d"]?.arrayValue ?? [] { documents.append(try document(from: value)) }
             return QueryResult(documents: documents, totalCount: Int(answer["t"]?.intValue ?? 0))
         }
-        let aql = select + " RETURN d"
+        let aql = select + " RETURN \(d)"
         let answer = try self.query(aql, bind, on: query.collection, fullCount: query.countTotal && limited)
         var documents: [Document] = []
         documents.reserveCapacity(answer.results.count)

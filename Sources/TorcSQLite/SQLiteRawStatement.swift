@@ -96,6 +96,21 @@ struct SQLiteRawStatement {
         return Document(body)
     }
 
+    /// A document from projection columns: `names[i]` is column `first + i`,
+    /// holding the attribute's JSON text, or NULL when the document lacks it.
+    func projectedDocument(from first: Int32, names: [String]) throws -> Document {
+        var body = JSONObject()
+        for (offset, name) in names.enumerated() {
+            let column = first + Int32(offset)
+            guard sqlite3_column_type(handle, column) != SQLITE_NULL else { continue }
+            let text = sqlite3_column_text(handle, column)
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard let text else { continue }
+            body[name] = try JSONParser.parse(UnsafeBufferPointer(start: text, count: count))
+        }
+        return Document(body)
+    }
+
     private func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)

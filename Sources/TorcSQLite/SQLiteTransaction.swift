@@ -122,7 +122,18 @@ final class SQLiteTransaction: StoreWriter {
         try run {
             let entry = try require(query.collection)
             let (sql, arguments) = try Self.selectStatement(query)
-            let documents = try fetchRows(sql, [entry.id] + arguments).map(\.1)
+            let documents: [Document]
+            if let names = query.projectedNames {
+                let statement = try db.cachedStatement(sql: sql)
+                try statement.setArguments(StatementArguments([entry.id] + arguments))
+                var projected: [Document] = []
+                try SQLiteRawStatement(db, statement).forEachRow { row in
+                    projected.append(try row.projectedDocument(from: 1, names: names))
+                }
+                documents = projected
+            } else {
+                documents = try fetchRows(sql, [entry.id] + arguments).map(\.1)
+            }
             let total = try query.countTotal ? countRows(entry, query.filters) : nil
             return QueryResult(documents: documents, totalCount: total)
         }
@@ -140,7 +151,12 @@ final class SQLiteTransaction: StoreWriter {
     /// `OFFSET` skips index entries before a row's body is read.
     static func selectStatement(_ query: DocumentQuery) throws -> (String, [any DatabaseValueConvertible]) {
         let (whereSQL, arguments) = try SQLitePredicates.clause(query.filters)
-        var sql = "SELECT seq, body FROM documents WHERE cid = ?\(whereSQL)"
+        // A projection extracts each attribute's JSON text (`->` gives NULL for an absent one).
+        let columns =
+            query.projectedNames.map { names in
+                names.map { "body -> '$.\"\($0)\"'" }.joined(separator: ", ")
+            } ?? "body"
+        var sql = "SELECT seq, \(columns) FROM documents WHERE cid = ?\(whereSQL)"
         if !query.anyOrder { sql += " ORDER BY \(SQLiteOrdering.clause(query))" }
         var args = arguments
         if let limit = query.limit {
