@@ -39,30 +39,23 @@ final class RawConnection {
 
     /// Everything the server sends until it closes the connection or `timeout` passes.
     func receive(timeout: Double) -> (text: String, closed: Bool) {
-        var received: [UInt8] = []
-        let deadline = Date().addingTimeInterval(timeout)
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while Date() < deadline {
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let remaining = Int32(max(1, deadline.timeIntervalSinceNow * 1000))
-            guard poll(&poller, 1, remaining) > 0 else { continue }
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
-            received += buffer[0..<count]
-        }
-        return (String(decoding: received, as: UTF8.self), false)
+        receive(timeout: timeout, until: { _ in false })
     }
 
-    /// The status code of the first response in `text`.
     /// One complete HTTP answer (head and `Content-Length` body), returned as soon as it
     /// has arrived, or what came before the connection closed or `timeout` passed. Lets a
     /// test wait generously on a loaded machine without waiting on a kept-alive connection.
     func receiveResponse(timeout: Double) -> (text: String, closed: Bool) {
+        receive(timeout: timeout, until: Self.isComplete)
+    }
+
+    /// Reads until `enough` holds for what has arrived, the server closes the
+    /// connection, or `timeout` passes.
+    private func receive(timeout: Double, until enough: ([UInt8]) -> Bool) -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while Date() < deadline {
-            if Self.isComplete(received) { break }
+        while Date() < deadline, !enough(received) {
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let remaining = Int32(max(1, deadline.timeIntervalSinceNow * 1000))
             guard poll(&poller, 1, remaining) > 0 else { continue }
@@ -84,6 +77,7 @@ final class RawConnection {
         return text[end.upperBound...].utf8.count >= length
     }
 
+    /// The status code of the first response in `text`.
     static func status(_ text: String) -> Int? {
         guard text.hasPrefix("HTTP/1.1 ") else { return nil }
         return Int(text.dropFirst(9).prefix(3))
