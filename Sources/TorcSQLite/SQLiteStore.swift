@@ -11,6 +11,7 @@ public final class SQLiteStore: DocumentStore {
     let writer: any DatabaseWriter
     let counters = SQLiteCounters()
     let collections = SQLiteCollectionCache()
+    let queue = SQLiteWriteQueue()
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
@@ -53,30 +54,94 @@ public final class SQLiteStore: DocumentStore {
         }
     }
 
+    /// Runs `body` in a write transaction, possibly shared with other calls
+    /// that waited at the same time (`SQLiteWriteQueue`). Its atomicity is its
+    /// own all the same: if it throws, what it wrote is rolled back and the
+    /// others are not affected; it is answered only after the commit.
     public func write<T: Sendable>(
         _ scope: WriteScope, _ body: @escaping @Sendable (any StoreWriter) throws -> T
     ) async throws -> T {
-        let counters = self.counters
-        let collections = self.collections
-        return try await mapErrors {
-            try await writer.writeWithoutTransaction { db in
-                // BEGIN and COMMIT through cached statements: GRDB's own
-                // transaction helpers compile them anew for every transaction.
-                try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
-                do {
-                    if try collections.validate(db) { counters.invalidate() }
-                    let transaction = SQLiteTransaction(db: db, counters: counters, shared: collections)
-                    let result = try body(transaction)
-                    let reservation = transaction.usedCounters ? try counters.save(db) : nil
-                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
-                    counters.didCommit(reservation)
-                    collections.apply(found: transaction.found, dropped: transaction.dropped)
-                    return result
-                } catch {
-                    if db.isInsideTransaction { try? db.rollback() }
-                    throw error
+        let outcome = SQLiteCallOutcome<T>()
+        let failure: (any Error)? = await withCheckedContinuation { continuation in
+            let call = SQLiteWriteQueue.Call(
+                run: { transaction in
+                    do {
+                        outcome.record(.success(try body(transaction)))
+                        return nil
+                    } catch {
+                        let mapped = (error as? DatabaseError).map(SQLiteErrorMapping.storeError) ?? error
+                        outcome.record(.failure(mapped))
+                        return mapped
+                    }
+                },
+                settle: { failure in continuation.resume(returning: failure) })
+            if queue.enqueue(call) { scheduleBatch() }
+        }
+        if let failure { throw failure }
+        return try outcome.get(orFailure: StoreError.failure("SQLite: the write did not run")).get()
+    }
+
+    private func scheduleBatch() {
+        writer.asyncWriteWithoutTransaction { [self] db in
+            runBatch(db)
+        }
+    }
+
+    /// Runs the calls waiting now in one transaction, each in a savepoint when
+    /// there are several, commits once, answers them all, and schedules the
+    /// next batch if more calls came meanwhile.
+    private func runBatch(_ db: Database) {
+        let calls = queue.take()
+        let failure = commit(calls, db)
+        for call in calls { call.settle(failure) }
+        if queue.finishBatch() { scheduleBatch() }
+    }
+
+    /// The batch's transaction. Returns nil when it committed (each call then
+    /// keeps its own outcome) or the error every call of the batch gets because
+    /// nothing of it was written.
+    private func commit(_ calls: [SQLiteWriteQueue.Call], _ db: Database) -> (any Error)? {
+        let alone = calls.count == 1
+        do {
+            // BEGIN, COMMIT and the savepoints through cached statements: GRDB's
+            // own transaction helpers compile them anew for every transaction.
+            try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+            if try collections.validate(db) { counters.invalidate() }
+            var found: [CollectionName: SQLiteCollectionEntry] = [:]
+            var dropped: Set<CollectionName> = []
+            var usedCounters = false
+            for call in calls {
+                if !alone { try db.cachedStatement(sql: "SAVEPOINT torc_call").execute() }
+                let transaction = SQLiteTransaction(
+                    db: db, counters: counters, shared: collections, found: found, dropped: dropped)
+                let callFailure = call.run(transaction)
+                usedCounters = usedCounters || transaction.usedCounters
+                if let callFailure, !db.isInsideTransaction {
+                    // Some errors (a full disk, I/O) make SQLite roll the whole
+                    // transaction back: then no call of the batch was written.
+                    return callFailure
+                } else if callFailure == nil {
+                    found = transaction.found
+                    dropped = transaction.dropped
+                    if !alone { try db.cachedStatement(sql: "RELEASE SAVEPOINT torc_call").execute() }
+                } else if alone {
+                    // Nothing else to keep: the call's own error is its answer.
+                    try db.rollback()
+                    return nil
+                } else {
+                    try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT torc_call").execute()
+                    try db.cachedStatement(sql: "RELEASE SAVEPOINT torc_call").execute()
                 }
             }
+            let reservation = usedCounters ? try counters.save(db) : nil
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            counters.didCommit(reservation)
+            collections.apply(found: found, dropped: dropped)
+            return nil
+        } catch {
+            if db.isInsideTransaction { try? db.rollback() }
+            if let error = error as? DatabaseError { return SQLiteErrorMapping.storeError(error) }
+            return error
         }
     }
 

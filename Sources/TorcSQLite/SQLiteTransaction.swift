@@ -17,10 +17,17 @@ final class SQLiteTransaction: StoreWriter {
     /// Largest number of bound values in one `IN (...)` list.
     static let chunkSize = 500
 
-    init(db: Database, counters: SQLiteCounters, shared: SQLiteCollectionCache? = nil) {
+    /// `found` and `dropped` carry over what earlier calls of the same shared
+    /// transaction learnt (`SQLiteWriteQueue`), since `shared` hears of it only at commit.
+    init(
+        db: Database, counters: SQLiteCounters, shared: SQLiteCollectionCache? = nil,
+        found: [CollectionName: SQLiteCollectionEntry] = [:], dropped: Set<CollectionName> = []
+    ) {
         self.db = db
         self.counters = counters
         self.shared = shared
+        self.found = found
+        self.dropped = dropped
     }
 
     // MARK: helpers
