@@ -174,15 +174,14 @@ final class EasyHandle: @unchecked Sendable {
                         let state = Unmanaged<TransferState>.fromOpaque(userData).takeUnretainedValue()
                         state.receivedResponseBytes = true
                         guard let data, length > 0 else { return length }
-                        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-                            .trimmingCharacters(in: .whitespacesAndNewlines)
-                        if line.hasPrefix("HTTP/") {
+                        switch HeaderLine(UnsafeRawBufferPointer(start: data, count: length)) {
+                        case .statusLine:
                             // A new status line (e.g. after `100 Continue`): keep only the final response's fields.
                             state.headers = HTTPHeaders()
-                        } else if let colon = line.firstIndex(of: ":") {
-                            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-                            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                        case .field(let name, let value):
                             state.headers.add(name: name, value: value)
+                        case .other:
+                            break
                         }
                         return length
                     })
