@@ -304,6 +304,24 @@ final class ArangoTransaction: StoreWriter {
         }
     }
 
+    func neighbours(in collection: CollectionName, from handle: String) throws(StoreError) -> [String] {
+        try otherEnds(in: collection, select: "_to", where: "_from", handle)
+    }
+
+    func neighbours(in collection: CollectionName, to handle: String) throws(StoreError) -> [String] {
+        try otherEnds(in: collection, select: "_from", where: "_to", handle)
+    }
+
+    /// One end of the edges whose other end is `handle`: an equality the edge
+    /// index answers, returning only the handle, not the edge document.
+    private func otherEnds(in collection: CollectionName, select: String, where attribute: String, _ handle: String)
+        throws(StoreError) -> [String]
+    {
+        let bind: JSONObject = ["@c": .string(collection.rawValue), "h": .string(handle)]
+        return try query("FOR e IN @@c FILTER e.\(attribute) == @h RETURN e.\(select)", bind, on: collection)
+            .results.compactMap(\.stringValue)
+    }
+
     func keys(in collection: CollectionName) throws(StoreError) -> [String] {
         let bind: JSONObject = ["@c": .string(collection.rawValue)]
         return try query("FOR d IN @@c RETURN d._key", bind, on: collection).results.compactMap(\.stringValue)

@@ -218,6 +218,36 @@ final class SQLiteTransaction: StoreWriter {
         }
     }
 
+    func neighbours(in collection: CollectionName, from handle: String) throws(StoreError) -> [String] {
+        try run { try otherEnds(collection, select: "to_id", where: "from_id", handle) }
+    }
+
+    func neighbours(in collection: CollectionName, to handle: String) throws(StoreError) -> [String] {
+        try run { try otherEnds(collection, select: "from_id", where: "to_id", handle) }
+    }
+
+    /// One column of the edges whose other column is `handle`, by the
+    /// `(cid, from_id, to_id)` or `(cid, to_id)` index, in creation order.
+    /// Sorted here, not by `ORDER BY seq`: with that clause SQLite prefers
+    /// walking the whole collection in `seq` order to searching the edge index.
+    private func otherEnds(_ collection: CollectionName, select: String, where column: String, _ handle: String)
+        throws -> [String]
+    {
+        let entry = try require(collection)
+        let statement = try db.cachedStatement(
+            sql: "SELECT seq, \(select) FROM documents WHERE cid = ? AND \(column) = ?")
+        let rows = try Row.fetchCursor(statement, arguments: [entry.id, handle])
+        var ends: [(seq: Int64, handle: String)] = []
+        var sorted = true
+        while let row = try rows.next() {
+            let seq: Int64 = row[0]
+            if let last = ends.last, last.seq > seq { sorted = false }
+            ends.append((seq, row[1] ?? ""))
+        }
+        if !sorted { ends.sort { $0.seq < $1.seq } }
+        return ends.map(\.handle)
+    }
+
     func keys(in collection: CollectionName) throws(StoreError) -> [String] {
         try run {
             let entry = try require(collection)

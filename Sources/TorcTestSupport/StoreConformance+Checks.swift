@@ -6,7 +6,7 @@ public enum StoreConformance {
     /// Every check, in a stable order.
     public static let checks: [StoreConformanceCheck] =
         identity + queries + ordering + edges + writes + fidelity + concurrency + batches + counts
-        + projection
+        + projection + neighbours
 
     static func jobs(_ w: String) -> CollectionName { CollectionName(.jobs, workflow: w) }
     static func blocks(_ w: String) -> CollectionName { CollectionName(.blocks, workflow: w) }

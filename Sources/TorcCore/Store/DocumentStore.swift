@@ -35,6 +35,15 @@ public protocol StoreReader {
     /// The keys of every document of the collection, in creation order.
     func keys(in collection: CollectionName) throws(StoreError) -> [String]
 
+    /// `_to` of every edge of `collection` whose `_from` is `handle`, in creation
+    /// order, repeats kept: only the handles, not the edge documents, so a job
+    /// with a million dependents costs a million strings, not a million documents.
+    func neighbours(in collection: CollectionName, from handle: String) throws(StoreError) -> [String]
+
+    /// `_from` of every edge of `collection` whose `_to` is `handle`, in creation
+    /// order, repeats kept (the blockers of a fan-in job, without their edges).
+    func neighbours(in collection: CollectionName, to handle: String) throws(StoreError) -> [String]
+
     /// Whether the collection exists.
     func collectionExists(_ collection: CollectionName) throws(StoreError) -> Bool
 }
@@ -174,6 +183,18 @@ public enum DatabaseName {
         return utf8.allSatisfy { b in
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
         }
+    }
+}
+
+extension StoreReader {
+    /// `neighbours(in:from:)` from the edge documents, for readers without a cheaper way.
+    public func neighbours(in collection: CollectionName, from handle: String) throws(StoreError) -> [String] {
+        try edges(in: collection, from: [handle]).map(\.to)
+    }
+
+    /// `neighbours(in:to:)` from the edge documents, for readers without a cheaper way.
+    public func neighbours(in collection: CollectionName, to handle: String) throws(StoreError) -> [String] {
+        try edges(in: collection, to: [handle]).map(\.from)
     }
 }
 

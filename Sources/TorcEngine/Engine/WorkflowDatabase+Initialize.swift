@@ -42,10 +42,14 @@ extension WorkflowDatabase {
                 produces: edges(.produces), needs: edges(.needs), blocks: edges(.blocks),
                 requires: edges(.requires), scheduledBys: edges(.scheduledBys),
                 requirements: all(.resourceRequirements), schedulers: schedulers)
-            if !plan.newBlocks.isEmpty {
-                _ = try writer.insert(
-                    plan.newBlocks.map { ["_from": .string($0.from), "_to": .string($0.to)] },
-                    into: CollectionName(.blocks, workflow: w))
+            // Inserted a chunk at a time, ids only: a fan-in of a million jobs
+            // derives two million edges, which as bodies and stored documents
+            // at once would outweigh the whole graph pass.
+            let blocks = CollectionName(.blocks, workflow: w)
+            for start in stride(from: 0, to: plan.newBlocks.count, by: Self.initializationChunk) {
+                let chunk = plan.newBlocks[start..<min(plan.newBlocks.count, start + Self.initializationChunk)]
+                _ = try writer.insertReturningIDs(
+                    chunk.map { ["_from": .string($0.from), "_to": .string($0.to)] }, into: blocks)
             }
             // Bodies are read, recomputed and written a chunk at a time, in creation order.
             let active = jobKeys.filter { !disabled.contains($0) }

@@ -92,83 +92,114 @@ struct JobCompletion: Sendable {
 }
 
 /// Unblocking and cancelling dependents (docs/job-lifecycle.md, "Completion") and completion reversal.
+///
+/// Memory stays bounded by a chunk, not by the width of the graph: a job with
+/// a million dependents (the root of a fan-out) has its dependents read and
+/// decided `chunkSize` at a time, and a job with a million blockers (the join
+/// of a fan-in) has its blockers checked, and then their results, a chunk at a
+/// time; only the blockers' handles are held whole.
 struct CompletionProcessing {
     let writer: any StoreWriter
     let workflow: String
     let hints: BlockerHints
     let hintPrefix: String
 
+    /// Dependents read and decided together, and blockers checked together.
+    static let chunkSize = 256
+
     /// Decides the `blocked` dependents of a job that just became complete,
     /// recursively for every dependent this cancels. Returns how many became `ready`.
+    ///
+    /// A dependent is decided once: it is only considered while its stored
+    /// status (read after every earlier write of this call) is `blocked`, and
+    /// deciding it writes `ready` or `canceled`. The dependents of one chunk
+    /// are written together; one canceled in a chunk is processed in turn after
+    /// the chunk, so a dependent it also blocks sees it complete then.
     @discardableResult
     func run(completed: Document) throws -> Int {
         let jobs = CollectionName(.jobs, workflow: workflow)
         let blocks = CollectionName(.blocks, workflow: workflow)
-        var pending = [completed]
-        var decided = Set<String>()
+        var pending = [completed.id]
         var released = 0
         while let job = pending.popLast() {
-            let dependentIDs = Self.unique(try writer.edges(in: blocks, from: [job.id]).map(\.to))
-            let dependents = try GraphTraversal.resolve(writer, dependentIDs).filter {
-                $0.jobStatus == .blocked && !decided.contains($0.id)
-            }
-            for dependent in dependents {
-                guard let blockers = try completeBlockers(of: dependent) else { continue }
-                decided.insert(dependent.id)
-                let cancel =
-                    try dependent["cancel_on_blocking_job_failure"] != .bool(false)
-                    && Self.anyFailed(writer, workflow: workflow, blockers)
-                let updated = try JobWrites.setStatus(writer, jobs, [dependent], to: cancel ? .canceled : .ready)
-                if cancel, let canceled = updated.first { pending.append(canceled) }
-                if !cancel { released += updated.count }
+            let dependentIDs = Self.unique(try writer.neighbours(in: blocks, from: job))
+            for start in stride(from: 0, to: dependentIDs.count, by: Self.chunkSize) {
+                let chunk = Array(dependentIDs[start..<min(dependentIDs.count, start + Self.chunkSize)])
+                var ready: [Document] = []
+                var canceled: [Document] = []
+                for dependent in try GraphTraversal.resolve(writer, chunk) where dependent.jobStatus == .blocked {
+                    guard let blockers = try completeBlockers(of: dependent) else { continue }
+                    let cancel =
+                        try dependent["cancel_on_blocking_job_failure"] != .bool(false)
+                        && Self.anyFailed(writer, workflow: workflow, blockers)
+                    if cancel { canceled.append(dependent) } else { ready.append(dependent) }
+                }
+                released += try JobWrites.setStatus(writer, jobs, ready, to: .ready).count
+                let written = try JobWrites.setStatus(writer, jobs, canceled, to: .canceled)
+                // Last in, first out, as each canceled job was pushed before.
+                pending += written.map(\.id)
             }
         }
         return released
     }
 
-    /// The blockers of `dependent` when all of them are complete, `nil` when one is not.
-    /// Looks at the remembered incomplete blocker first, then scans newest first
-    /// in chunks and stops at the first incomplete one (see `BlockerHints`).
-    private func completeBlockers(of dependent: Document) throws -> [Document]? {
+    /// The handles of the blockers of `dependent` when all of them are complete,
+    /// `nil` when one is not. Looks at the remembered incomplete blocker first,
+    /// then scans newest first in chunks and stops at the first incomplete one
+    /// (see `BlockerHints`). Blocker documents are read a chunk at a time and
+    /// not kept; handles of blockers that do not exist are kept (they count as
+    /// complete here, and `anyFailed` skips them as well).
+    private func completeBlockers(of dependent: Document) throws -> [String]? {
         let hintKey = hintPrefix + dependent.id
+        let blocks = CollectionName(.blocks, workflow: workflow)
         func isComplete(_ job: Document) -> Bool { job.jobStatus?.isComplete == true }
         if let hint = hints.hint(hintKey), let witness = try GraphTraversal.resolve(writer, [hint]).first,
             !isComplete(witness),
-            try !writer.edges(in: CollectionName(.blocks, workflow: workflow), from: hint, to: dependent.id).isEmpty
+            try !writer.edges(in: blocks, from: hint, to: dependent.id).isEmpty
         {
             return nil
         }
-        let handles = Self.unique(
-            try writer.edges(in: CollectionName(.blocks, workflow: workflow), to: [dependent.id]).map(\.from))
-        var blockers: [Document] = []
-        blockers.reserveCapacity(handles.count)
+        let handles = Self.unique(try writer.neighbours(in: blocks, to: dependent.id))
         var end = handles.count
         while end > 0 {
-            let start = max(0, end - 256)
+            let start = max(0, end - Self.chunkSize)
             let chunk = try GraphTraversal.resolve(writer, Array(handles[start..<end]))
             if let incomplete = chunk.last(where: { !isComplete($0) }) {
                 hints.remember(hintKey, incomplete.id)
                 return nil
             }
-            blockers += chunk
             end = start
         }
         hints.remember(hintKey, nil)
-        return blockers
+        return handles
     }
 
-    /// Whether any of the jobs failed: no result at all, or a latest result with a non-zero return code.
-    static func anyFailed(_ reader: any StoreReader, workflow w: String, _ jobs: [Document]) throws -> Bool {
-        let edges = try reader.edges(in: CollectionName(.returned, workflow: w), from: jobs.map(\.id))
-        var resultsOf: [String: [String]] = [:]
-        for edge in edges { resultsOf[edge.from, default: []].append(edge.to) }
-        var byID: [String: Document] = [:]
-        for result in try GraphTraversal.resolve(reader, unique(edges.map(\.to))) { byID[result.id] = result }
-        return jobs.contains { job in
-            let results = (resultsOf[job.id] ?? []).compactMap { byID[$0] }
-            guard let latest = LatestResult.pick(results) else { return true }
-            return (latest["return_code"]?.doubleValue ?? 0) != 0
+    /// Whether any of the jobs failed: no result at all, or a latest result with
+    /// a non-zero return code. Handles naming no job are passed over. Decided a
+    /// chunk at a time, stopping at the first failed job, so a join job's
+    /// million blockers never have their results in memory at once.
+    static func anyFailed(_ reader: any StoreReader, workflow w: String, _ handles: [String]) throws -> Bool {
+        let returned = CollectionName(.returned, workflow: w)
+        for start in stride(from: 0, to: handles.count, by: chunkSize) {
+            let chunk = Array(handles[start..<min(handles.count, start + chunkSize)])
+            let edges = try reader.edges(in: returned, from: chunk)
+            var resultsOf: [String: [String]] = [:]
+            for edge in edges { resultsOf[edge.from, default: []].append(edge.to) }
+            var byID: [String: Document] = [:]
+            for result in try GraphTraversal.resolve(reader, unique(edges.map(\.to))) { byID[result.id] = result }
+            var withoutResult: [String] = []
+            for job in chunk {
+                let results = (resultsOf[job] ?? []).compactMap { byID[$0] }
+                guard let latest = LatestResult.pick(results) else {
+                    withoutResult.append(job)
+                    continue
+                }
+                if (latest["return_code"]?.doubleValue ?? 0) != 0 { return true }
+            }
+            // A job without a result failed, if it exists.
+            if !withoutResult.isEmpty, try !GraphTraversal.resolve(reader, withoutResult).isEmpty { return true }
         }
+        return false
     }
 
     /// Resets every job downstream of `origin` (breadth-first over `blocks`
