@@ -114,24 +114,24 @@ public final class SQLiteStore: DocumentStore {
                 if !alone { try db.cachedStatement(sql: "SAVEPOINT torc_call").execute() }
                 let transaction = SQLiteTransaction(
                     db: db, counters: counters, shared: collections, found: found, dropped: dropped)
-                let callFailure = call.run(transaction)
+                let failure = call.run(transaction)
                 usedCounters = usedCounters || transaction.usedCounters
-                if let callFailure, !db.isInsideTransaction {
-                    // Some errors (a full disk, I/O) make SQLite roll the whole
-                    // transaction back: then no call of the batch was written.
-                    return callFailure
-                } else if callFailure == nil {
+                guard let failure else {
                     found = transaction.found
                     dropped = transaction.dropped
                     if !alone { try db.cachedStatement(sql: "RELEASE SAVEPOINT torc_call").execute() }
-                } else if alone {
+                    continue
+                }
+                // Some errors (a full disk, I/O) make SQLite roll the whole
+                // transaction back: then no call of the batch was written.
+                guard db.isInsideTransaction else { return failure }
+                if alone {
                     // Nothing else to keep: the call's own error is its answer.
                     try db.rollback()
                     return nil
-                } else {
-                    try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT torc_call").execute()
-                    try db.cachedStatement(sql: "RELEASE SAVEPOINT torc_call").execute()
                 }
+                try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT torc_call").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT torc_call").execute()
             }
             let reservation = usedCounters ? try counters.save(db) : nil
             try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()

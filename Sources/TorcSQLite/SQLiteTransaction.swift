@@ -238,13 +238,8 @@ final class SQLiteTransaction: StoreWriter {
             sql: "SELECT seq, \(select) FROM documents WHERE cid = ? AND \(column) = ?")
         let rows = try Row.fetchCursor(statement, arguments: [entry.id, handle])
         var ends: [(seq: Int64, handle: String)] = []
-        var sorted = true
-        while let row = try rows.next() {
-            let seq: Int64 = row[0]
-            if let last = ends.last, last.seq > seq { sorted = false }
-            ends.append((seq, row[1] ?? ""))
-        }
-        if !sorted { ends.sort { $0.seq < $1.seq } }
+        while let row = try rows.next() { ends.append((row[0], row[1] ?? "")) }
+        ends.sort { $0.seq < $1.seq } // index order is by handle; creation order is by seq
         return ends.map(\.handle)
     }
 
