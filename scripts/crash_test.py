@@ -155,6 +155,11 @@ class Ledger:
             else:
                 self.lost[field] += 1
 
+    def progress(self):
+        """Jobs whose completion was sent (answered or lost)."""
+        with self.lock:
+            return len(self.completed)
+
 
 def quote(text):
     return urllib.parse.quote(text, safe="")
@@ -244,10 +249,15 @@ def runner(port, database, workflow, ledger, index, errors):
         errors.append(f"runner {index}: {error!r}")
 
 
-def killer(service, kills, stop, rng):
-    """SIGKILLs the service at random moments and starts it again on the same data."""
-    while not stop.is_set() and service.kills < kills:
-        if stop.wait(rng.uniform(0.2, 1.0)):
+def killer(service, kills, stop, rng, ledger, jobs):
+    """SIGKILLs the service at random moments of the drain and starts it again on the same data.
+    The moments are random points of the drain's progress (completed jobs, up to 90 %), each followed by
+    a random delay, not of the clock: a faster service cannot finish the drain before every kill."""
+    for point in sorted(rng.uniform(0.02, 0.9) * jobs for _ in range(kills)):
+        while ledger.progress() < point:
+            if stop.wait(0.01):
+                return
+        if stop.wait(rng.uniform(0, 0.05)):
             return
         service.kill()
         service.start()
@@ -348,7 +358,7 @@ def main():
         client.ok("POST", f"/workflows/initialize_jobs/{workflow}")
         ledger = Ledger()
         stop = threading.Event()
-        kill_thread = threading.Thread(target=killer, args=(service, args.kills, stop, rng))
+        kill_thread = threading.Thread(target=killer, args=(service, args.kills, stop, rng, ledger, args.jobs))
         kill_thread.start()
         rounds, resets = 0, 0
         try:
