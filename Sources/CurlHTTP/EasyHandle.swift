@@ -296,14 +296,23 @@ final class EasyHandle: @unchecked Sendable {
     }
 
     /// The password in `scheme://user:password@host/...`, if any, so it can be redacted too.
-    private static func urlPassword(_ url: String) -> [String] {
-        guard let schemeEnd = url.range(of: "://") else { return [] }
-        let rest = url[schemeEnd.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard let at = authority.lastIndex(of: "@") else { return [] }
-        let userInfo = authority[..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return [] }
-        let password = String(userInfo[userInfo.index(after: colon)...])
+    /// Scans the UTF-8 bytes: it runs for every request, and Foundation's
+    /// `range(of:)` made it a twentieth of a busy client's CPU.
+    static func urlPassword(_ url: String) -> [String] {
+        let bytes = Array(url.utf8)
+        let scheme: [UInt8] = Array("://".utf8)
+        guard let schemeEnd = bytes.indices.first(where: { bytes[$0...].starts(with: scheme) }) else { return [] }
+        let start = schemeEnd + scheme.count
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: "?"),
+            bytes[end] != UInt8(ascii: "#")
+        {
+            end += 1
+        }
+        guard let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")),
+            let colon = bytes[start..<at].firstIndex(of: UInt8(ascii: ":"))
+        else { return [] }
+        let password = String(decoding: bytes[(colon + 1)..<at], as: UTF8.self)
         return password.isEmpty ? [] : [password, password.removingPercentEncoding ?? password]
     }
 

@@ -1,21 +1,21 @@
 import GRDB
 import TorcCore
 
-/// Document counts per collection and per (collection, status), kept by
-/// triggers, so the counts the engine asks for (a list page's total, a
-/// `find_by_status` count, the dashboard's job counts, `is_complete`) are one
-/// primary-key lookup instead of a walk over every index entry of a
-/// collection that may hold a million jobs.
+/// Document counts per collection and per (collection, status), so the counts
+/// the engine asks for (a list page's total, a `find_by_status` count, the
+/// dashboard's job counts, `is_complete`) are one primary-key lookup instead
+/// of a walk over every index entry of a collection that may hold a million jobs.
 ///
-/// The triggers run inside the statement that changes `documents`, so a count
-/// is part of the same transaction (and savepoint) as the change it reflects:
-/// a rolled-back write rolls its counts back, and no code path that writes
-/// documents can forget to update them. Collections are never renamed and a
-/// document never moves between collections, but the update trigger follows
-/// `cid` as well, so even that could not make a count drift.
+/// Version 3 of the schema added the tables and kept them with triggers on
+/// `documents`; version 4 drops the triggers, and the store's write code keeps
+/// the counts (`SQLiteCountDeltas`): each transaction adds what it inserted,
+/// deleted and changed in one upsert per collection and status before it
+/// commits. A count is part of the same transaction (and savepoint) as the
+/// change it reflects, so a rolled-back write rolls its counts back.
 enum SQLiteDocumentCounts {
     /// Schema version 3: the two count tables, filled from the rows already
-    /// stored (a file of version 2 gets its counts on open), and the triggers.
+    /// stored (a file of version 2 gets its counts on open), and the triggers
+    /// that kept them until version 4.
     static let version3 = [
         "CREATE TABLE IF NOT EXISTS document_counts (cid INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
         """
@@ -60,6 +60,16 @@ enum SQLiteDocumentCounts {
             DELETE FROM status_counts WHERE cid = OLD.id;
         END
         """,
+    ]
+
+    /// Schema version 4: the counts are kept by the store's write code
+    /// (`SQLiteCountDeltas`), no longer by triggers, which doubled the cost of
+    /// every inserted row and status change. The counts stay as version 3 left them.
+    static let version4 = [
+        "DROP TRIGGER IF EXISTS documents_count_insert",
+        "DROP TRIGGER IF EXISTS documents_count_delete",
+        "DROP TRIGGER IF EXISTS documents_count_update",
+        "DROP TRIGGER IF EXISTS collections_count_drop",
     ]
 
     /// The count statement for `filters` when the count tables can answer it,

@@ -1,4 +1,5 @@
 import GRDB
+import Foundation
 import GRDBSQLite
 import TorcCore
 
@@ -49,6 +50,29 @@ struct SQLiteRawStatement {
         }
     }
 
+    func bind(_ index: Int32, _ value: Double) {
+        sqlite3_bind_double(handle, index, value)
+    }
+
+    /// Binds any value GRDB can bind, without its `StatementArguments`.
+    func bind(_ index: Int32, any value: any DatabaseValueConvertible) {
+        switch value.databaseValue.storage {
+        case .null: sqlite3_bind_null(handle, index)
+        case .int64(let integer): bind(index, integer)
+        case .double(let double): bind(index, double)
+        case .string(let string): bind(index, Optional(string))
+        case .blob(let data):
+            data.withUnsafeBytes { bytes in
+                _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+            }
+        }
+    }
+
+    /// Binds `values` to the parameters from `first` on.
+    func bind(_ values: [any DatabaseValueConvertible], from first: Int32 = 1) {
+        for (offset, value) in values.enumerated() { bind(first + Int32(offset), any: value) }
+    }
+
     /// Runs a statement that returns no rows.
     func execute() throws {
         defer { reset() }
@@ -82,6 +106,14 @@ struct SQLiteRawStatement {
 
     func int64(_ column: Int32) -> Int64 {
         sqlite3_column_int64(handle, column)
+    }
+
+    /// The text in `column`, nil for NULL.
+    func string(_ column: Int32) -> String? {
+        // Text first, then its length (the order SQLite documents).
+        guard let text = sqlite3_column_text(handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
     /// Parses the JSON object stored in `column` in place.

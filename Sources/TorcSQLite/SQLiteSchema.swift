@@ -54,6 +54,7 @@ enum SQLiteSchema {
         { db in for statement in version1 { try db.execute(sql: statement) } },
         { db in for statement in version2 { try db.execute(sql: statement) } },
         { db in for statement in SQLiteDocumentCounts.version3 { try db.execute(sql: statement) } },
+        { db in for statement in SQLiteDocumentCounts.version4 { try db.execute(sql: statement) } },
     ]
 
     /// Version 2, job priorities: a `rank` column (the negated integer `priority`

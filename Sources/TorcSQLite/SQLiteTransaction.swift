@@ -13,21 +13,32 @@ final class SQLiteTransaction: StoreWriter {
     /// Collections dropped in this transaction; removed from `shared` at commit.
     private(set) var dropped: Set<CollectionName> = []
     private(set) var usedCounters = false
+    /// What this transaction's writes change in the count tables, not stored yet.
+    private(set) var countDeltas: SQLiteCountDeltas
 
     /// Largest number of bound values in one `IN (...)` list.
     static let chunkSize = 500
 
-    /// `found` and `dropped` carry over what earlier calls of the same shared
-    /// transaction learnt (`SQLiteWriteQueue`), since `shared` hears of it only at commit.
+    /// `found`, `dropped` and `countDeltas` carry over what earlier calls of the
+    /// same shared transaction learnt and wrote (`SQLiteWriteQueue`), since
+    /// `shared` hears of it, and the count tables get it, only at commit.
     init(
         db: Database, counters: SQLiteCounters, shared: SQLiteCollectionCache? = nil,
-        found: [CollectionName: SQLiteCollectionEntry] = [:], dropped: Set<CollectionName> = []
+        found: [CollectionName: SQLiteCollectionEntry] = [:], dropped: Set<CollectionName> = [],
+        countDeltas: SQLiteCountDeltas = SQLiteCountDeltas()
     ) {
         self.db = db
         self.counters = counters
         self.shared = shared
         self.found = found
         self.dropped = dropped
+        self.countDeltas = countDeltas
+    }
+
+    /// Stores the pending count changes: before a count is read inside the
+    /// transaction, and by the store before it commits.
+    func flushCounts() throws {
+        try countDeltas.flush(db)
     }
 
     // MARK: helpers
@@ -85,9 +96,8 @@ final class SQLiteTransaction: StoreWriter {
 
     /// Fetches `(seq, body)` rows for a statement.
     func fetchRows(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws -> [(Int64, Document)] {
-        let statement = try db.cachedStatement(sql: sql)
-        try statement.setArguments(StatementArguments(arguments))
-        let raw = SQLiteRawStatement(db, statement)
+        let raw = try SQLiteRawStatement(db, sql)
+        raw.bind(arguments)
         var result: [(Int64, Document)] = []
         try raw.forEachRow { row in
             result.append((row.int64(0), try row.document(1)))
@@ -176,10 +186,11 @@ final class SQLiteTransaction: StoreWriter {
         return (sql, args)
     }
 
-    /// The number of documents matching `filters`: from the trigger-kept count
-    /// tables when they can answer (a whole collection, a status), else by
-    /// counting the matching rows.
+    /// The number of documents matching `filters`: from the count tables when
+    /// they can answer (a whole collection, a status), with this transaction's
+    /// pending changes stored first, else by counting the matching rows.
     private func countRows(_ entry: SQLiteCollectionEntry, _ filters: [FieldPredicate]) throws -> Int {
+        if SQLiteDocumentCounts.statement(filters) != nil { try flushCounts() }
         if let counted = try SQLiteDocumentCounts.count(db, cid: entry.id, filters) { return counted }
         let (whereSQL, arguments) = try SQLitePredicates.clause(filters)
         let statement = try db.cachedStatement(sql: "SELECT count(*) FROM documents WHERE cid = ?\(whereSQL)")
@@ -234,11 +245,12 @@ final class SQLiteTransaction: StoreWriter {
         throws -> [String]
     {
         let entry = try require(collection)
-        let statement = try db.cachedStatement(
-            sql: "SELECT seq, \(select) FROM documents WHERE cid = ? AND \(column) = ?")
-        let rows = try Row.fetchCursor(statement, arguments: [entry.id, handle])
+        let statement = try SQLiteRawStatement(
+            db, "SELECT seq, \(select) FROM documents WHERE cid = ? AND \(column) = ?")
+        statement.bind(1, entry.id)
+        statement.bind(2, handle)
         var ends: [(seq: Int64, handle: String)] = []
-        while let row = try rows.next() { ends.append((row[0], row[1] ?? "")) }
+        try statement.forEachRow { row in ends.append((row.int64(0), row.string(1) ?? "")) }
         ends.sort { $0.seq < $1.seq } // index order is by handle; creation order is by seq
         return ends.map(\.handle)
     }
@@ -291,6 +303,8 @@ final class SQLiteTransaction: StoreWriter {
             try db.execute(
                 sql: "DELETE FROM documents WHERE cid IN (\(placeholders(ids.count)))",
                 arguments: StatementArguments(ids))
+            for id in ids { countDeltas.forget(cid: id) }
+            try SQLiteCountDeltas.clear(db, cids: ids)
             try db.execute(
                 sql: "DELETE FROM collections WHERE id IN (\(placeholders(ids.count)))",
                 arguments: StatementArguments(ids))
@@ -385,6 +399,7 @@ final class SQLiteTransaction: StoreWriter {
                 statement.bind(8, body["name"]?.stringValue)
                 statement.bind(9, SQLiteSchema.rank(body))
                 try statement.execute(binding: storedBytes(body, key: key, id: id, rev: rev), at: 4)
+                countDeltas.inserted(cid: entry.id, status: body["status"]?.stringValue)
                 stored(body, key, id, rev)
             }
         }
@@ -412,6 +427,15 @@ final class SQLiteTransaction: StoreWriter {
 
     /// Writes every replacement; `serialized` gives the stored JSON text of
     /// each (and may keep the stored document).
+    ///
+    /// All of them or none. The rows are read first (revision, status, name,
+    /// edge ends) and every replacement checked against them (the document
+    /// exists, at the expected revision) before the first is written, so a
+    /// failing one leaves the others unwritten without a savepoint, which would
+    /// copy every page the writes touch to SQLite's sub-journal. Only a list
+    /// naming one key twice, where the later check depends on the earlier
+    /// write, runs under a savepoint instead. The rows read also give the old
+    /// status for the counts and the row ids the UPDATEs go by.
     private func replaceRows(
         _ replacements: [DocumentReplacement], in collection: CollectionName,
         serialized: (DocumentReplacement, String) -> [UInt8]
@@ -427,76 +451,156 @@ final class SQLiteTransaction: StoreWriter {
                     else { throw StoreError.invalidEdgeHandle }
                 }
             }
-            // The revision check is part of each UPDATE; only when one matches
-            // nothing is the reason looked up. Several replacements run under a
-            // savepoint, so a failing one leaves the others unwritten.
-            let several = replacements.count > 1
-            if several { try db.cachedStatement(sql: "SAVEPOINT torc_replace").execute() }
-            do {
-                let assignments = "rev = ?, body = ?, from_id = ?, to_id = ?, status = ?, name = ?, rank = ?"
-                let update = try SQLiteRawStatement(db, "UPDATE documents SET \(assignments) WHERE cid = ? AND key = ?")
-                let checked = try SQLiteRawStatement(
-                    db, "UPDATE documents SET \(assignments) WHERE cid = ? AND key = ? AND rev = ?")
-                for replacement in replacements {
-                    let rev = counters.nextRev()
-                    let body = replacement.body
-                    let statement = replacement.expectedRev == nil ? update : checked
-                    statement.bind(1, rev)
-                    statement.bind(3, entry.isEdge ? body["_from"]?.stringValue : nil)
-                    statement.bind(4, entry.isEdge ? body["_to"]?.stringValue : nil)
-                    statement.bind(5, body["status"]?.stringValue)
-                    statement.bind(6, body["name"]?.stringValue)
-                    statement.bind(7, SQLiteSchema.rank(body))
-                    statement.bind(8, entry.id)
-                    statement.bind(9, replacement.key)
-                    if let expected = replacement.expectedRev { statement.bind(10, expected) }
-                    try statement.execute(binding: serialized(replacement, rev), at: 2)
-                    if db.changesCount == 0 {
-                        throw try missingOrConflict(replacement, entry: entry, collection: collection)
+            var rows = try storedRows(replacements.map(\.key), entry: entry)
+            guard Set(rows.keys).count == replacements.count else {
+                // A key named twice (or missing: the check below reports it).
+                return try withSavepoint {
+                    for replacement in replacements {
+                        try write(replacement, rows: &rows, entry: entry, collection: collection, serialized)
                     }
                 }
-                if several { try db.cachedStatement(sql: "RELEASE torc_replace").execute() }
-            } catch {
-                if several {
-                    try db.cachedStatement(sql: "ROLLBACK TO torc_replace").execute()
-                    try db.cachedStatement(sql: "RELEASE torc_replace").execute()
-                }
-                throw error
+            }
+            for replacement in replacements {
+                _ = try check(replacement, rows: rows, collection: collection)
+            }
+            for replacement in replacements {
+                try write(replacement, rows: &rows, entry: entry, collection: collection, serialized)
             }
         }
     }
 
-    /// Why a replacement matched no row: the document is gone, or its revision moved.
-    private func missingOrConflict(
-        _ replacement: DocumentReplacement, entry: SQLiteCollectionEntry, collection: CollectionName
-    ) throws -> StoreError {
-        let statement = try db.cachedStatement(sql: "SELECT rev FROM documents WHERE cid = ? AND key = ?")
-        guard let current = try String.fetchOne(statement, arguments: [entry.id, replacement.key]) else {
-            return .documentNotFound(collection: collection.rawValue, key: replacement.key)
+    /// The indexed columns of a stored row, as the UPDATEs of `replaceRows` need them.
+    struct StoredRow {
+        var seq: Int64
+        var rev: String
+        var status: String?
+        var name: String?
+        var from: String?
+        var to: String?
+    }
+
+    /// The rows of those of `keys` that exist, by key.
+    private func storedRows(_ keys: [String], entry: SQLiteCollectionEntry) throws -> [String: StoredRow] {
+        var rows: [String: StoredRow] = [:]
+        rows.reserveCapacity(keys.count)
+        let columns = "SELECT key, seq, rev, status, name, from_id, to_id FROM documents WHERE cid = ? AND key"
+        let unique = keys.count == 1 ? keys : Array(Set(keys))
+        for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
+            let chunk = unique[start..<min(unique.count, start + Self.chunkSize)]
+            let statement = try SQLiteRawStatement(
+                db, chunk.count == 1 ? "\(columns) = ?" : "\(columns) IN (\(placeholders(chunk.count)))")
+            statement.bind(1, entry.id)
+            for (offset, key) in chunk.enumerated() { statement.bind(Int32(offset + 2), key) }
+            try statement.forEachRow { row in
+                rows[row.string(0) ?? ""] = StoredRow(
+                    seq: row.int64(1), rev: row.string(2) ?? "", status: row.string(3), name: row.string(4),
+                    from: row.string(5), to: row.string(6))
+            }
         }
-        return .conflict(collection: collection.rawValue, key: replacement.key, currentRev: current)
+        return rows
+    }
+
+    /// The stored row `replacement` replaces; throws when there is none or
+    /// its revision is not the expected one.
+    private func check(_ replacement: DocumentReplacement, rows: [String: StoredRow], collection: CollectionName)
+        throws -> StoredRow
+    {
+        guard let row = rows[replacement.key] else {
+            throw StoreError.documentNotFound(collection: collection.rawValue, key: replacement.key)
+        }
+        if let expected = replacement.expectedRev, expected != row.rev {
+            throw StoreError.conflict(collection: collection.rawValue, key: replacement.key, currentRev: row.rev)
+        }
+        return row
+    }
+
+    /// Checks and writes one replacement, by row id, and records its new row in `rows`.
+    ///
+    /// A replacement that keeps the document's `name` and edge ends (a status
+    /// change, the usual case) sets only the columns that can differ: SQLite
+    /// rewrites every index on a column an UPDATE assigns, even to the same
+    /// value, so the name index entry of each job would otherwise be deleted
+    /// and inserted again at every status change.
+    private func write(
+        _ replacement: DocumentReplacement, rows: inout [String: StoredRow], entry: SQLiteCollectionEntry,
+        collection: CollectionName, _ serialized: (DocumentReplacement, String) -> [UInt8]
+    ) throws {
+        var row = try check(replacement, rows: rows, collection: collection)
+        let body = replacement.body
+        let rev = counters.nextRev()
+        let status = body["status"]?.stringValue
+        let name = body["name"]?.stringValue
+        let from = entry.isEdge ? body["_from"]?.stringValue : nil
+        let to = entry.isEdge ? body["_to"]?.stringValue : nil
+        let bytes = serialized(replacement, rev)
+        if name == row.name && from == row.from && to == row.to {
+            let statement = try SQLiteRawStatement(
+                db, "UPDATE documents SET rev = ?, body = ?, status = ?, rank = ? WHERE seq = ?")
+            statement.bind(1, rev)
+            statement.bind(3, status)
+            statement.bind(4, SQLiteSchema.rank(body))
+            statement.bind(5, row.seq)
+            try statement.execute(binding: bytes, at: 2)
+        } else {
+            let statement = try SQLiteRawStatement(
+                db,
+                """
+                UPDATE documents SET rev = ?, body = ?, from_id = ?, to_id = ?, status = ?, name = ?, rank = ? \
+                WHERE seq = ?
+                """)
+            statement.bind(1, rev)
+            statement.bind(3, from)
+            statement.bind(4, to)
+            statement.bind(5, status)
+            statement.bind(6, name)
+            statement.bind(7, SQLiteSchema.rank(body))
+            statement.bind(8, row.seq)
+            try statement.execute(binding: bytes, at: 2)
+        }
+        countDeltas.changed(cid: entry.id, from: row.status, to: status)
+        row.rev = rev
+        row.status = status
+        row.name = name
+        row.from = from
+        row.to = to
+        rows[replacement.key] = row
+    }
+
+    /// Runs `body` under a savepoint: if it throws, none of its writes stay.
+    private func withSavepoint(_ body: () throws -> Void) throws {
+        try db.cachedStatement(sql: "SAVEPOINT torc_replace").execute()
+        do {
+            try body()
+            try db.cachedStatement(sql: "RELEASE torc_replace").execute()
+        } catch {
+            try db.cachedStatement(sql: "ROLLBACK TO torc_replace").execute()
+            try db.cachedStatement(sql: "RELEASE torc_replace").execute()
+            throw error
+        }
     }
 
     func remove(_ keys: [String], from collection: CollectionName) throws(StoreError) -> [Document] {
-        let removed = try documents(keys, in: collection)
+        var seen = Set<String>()
+        let removed = try documents(keys, in: collection).filter { seen.insert($0.key).inserted }
         try run {
             let entry = try require(collection)
-            let unique = Array(Set(removed.map(\.key)))
-            for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
-                let chunk = Array(unique[start..<min(unique.count, start + Self.chunkSize)])
+            for start in stride(from: 0, to: removed.count, by: Self.chunkSize) {
+                let chunk = removed[start..<min(removed.count, start + Self.chunkSize)]
                 try db.execute(
                     sql: "DELETE FROM documents WHERE cid = ? AND key IN (\(placeholders(chunk.count)))",
-                    arguments: StatementArguments([entry.id] + chunk))
+                    arguments: StatementArguments([entry.id] + chunk.map(\.key)))
+                for document in chunk { countDeltas.removed(cid: entry.id, status: document["status"]?.stringValue) }
             }
         }
-        var seen = Set<String>()
-        return removed.filter { seen.insert($0.key).inserted }
+        return removed
     }
 
     func truncate(_ collection: CollectionName) throws(StoreError) {
         try run {
             let entry = try require(collection)
             try db.execute(sql: "DELETE FROM documents WHERE cid = ?", arguments: [entry.id])
+            countDeltas.forget(cid: entry.id)
+            try SQLiteCountDeltas.clear(db, cids: [entry.id])
         }
     }
 
@@ -509,9 +613,12 @@ final class SQLiteTransaction: StoreWriter {
                 for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
                     let chunk = Array(unique[start..<min(unique.count, start + Self.chunkSize)])
                     let list = placeholders(chunk.count)
-                    try db.execute(
-                        sql: "DELETE FROM documents WHERE cid = ? AND (from_id IN (\(list)) OR to_id IN (\(list)))",
-                        arguments: StatementArguments([entry.id] + chunk + chunk))
+                    let statement = try db.cachedStatement(
+                        sql: """
+                            DELETE FROM documents WHERE cid = ? AND (from_id IN (\(list)) OR to_id IN (\(list))) \
+                            RETURNING status
+                            """)
+                    try deleteCounting(statement, StatementArguments([entry.id] + chunk + chunk), cid: entry.id)
                 }
             }
         }
@@ -529,10 +636,18 @@ final class SQLiteTransaction: StoreWriter {
                 let statement = try db.cachedStatement(
                     sql: """
                         DELETE FROM documents WHERE cid = ?
-                        AND ((from_id >= ? AND from_id < ?) OR (to_id >= ? AND to_id < ?))
+                        AND ((from_id >= ? AND from_id < ?) OR (to_id >= ? AND to_id < ?)) RETURNING status
                         """)
-                try statement.execute(arguments: [entry.id, low, high, low, high])
+                try deleteCounting(statement, [entry.id, low, high, low, high], cid: entry.id)
             }
         }
+    }
+
+    /// Runs a `DELETE ... RETURNING status` of collection `cid` and counts what it deleted.
+    private func deleteCounting(_ statement: Statement, _ arguments: StatementArguments, cid: Int64) throws {
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        var statuses: [String?] = []
+        while let row = try rows.next() { statuses.append(row[0]) }
+        for status in statuses { countDeltas.removed(cid: cid, status: status) }
     }
 }

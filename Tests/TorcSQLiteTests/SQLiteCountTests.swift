@@ -5,9 +5,9 @@ import TorcCore
 @testable import TorcSQLite
 
 /// Counts, existence probes and list pages cost the same on a million-job
-/// workflow as on a thousand-job one: counts come from the trigger-kept count
-/// tables, probes stop at the first index entry, pages walk skip + limit index
-/// entries.
+/// workflow as on a thousand-job one: counts come from the count tables the
+/// store's write code keeps, probes stop at the first index entry, pages walk
+/// skip + limit index entries.
 @Suite("SQLite counts, probes and pages at any size")
 struct SQLiteCountTests {
     static let jobs = CollectionName("jobs__1")
@@ -44,7 +44,7 @@ struct SQLiteCountTests {
     }
 
     /// The count tables as stored, against `count(*)` over the rows.
-    func tablesMatchRows(_ db: Database) throws -> Bool {
+    static func tablesMatchRows(_ db: Database) throws -> Bool {
         let kept = try Row.fetchAll(db, sql: "SELECT cid, n FROM document_counts WHERE n > 0 ORDER BY cid")
         let rows = try Row.fetchAll(db, sql: "SELECT cid, count(*) FROM documents GROUP BY cid ORDER BY cid")
         let keptStatus = try Row.fetchAll(
@@ -89,7 +89,7 @@ struct SQLiteCountTests {
     func inspect(_ path: String) throws -> (Int?, Bool) {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
-        return try queue.read { db in (try Int.fetchOne(db, sql: "PRAGMA user_version"), try tablesMatchRows(db)) }
+        return try queue.read { db in (try Int.fetchOne(db, sql: "PRAGMA user_version"), try Self.tablesMatchRows(db)) }
     }
 
     @Test("a file of schema version 2 gets its counts on open and keeps them exact")
@@ -129,7 +129,7 @@ struct SQLiteCountTests {
         #expect(after == [7, 2, 2])
         await provider.shutdown()
         let (version, exact) = try inspect(path)
-        #expect(version == 3)
+        #expect(version == SQLiteSchema.currentVersion)
         #expect(exact, "the count tables match the rows")
     }
 
@@ -157,5 +157,139 @@ struct SQLiteCountTests {
                 sql: "SELECT (SELECT count(*) FROM document_counts) + (SELECT count(*) FROM status_counts)")
         }
         #expect(leftovers == 0)
+    }
+
+    /// Whether the count tables of the store's file match its rows, read on the writer.
+    static func exact(_ store: SQLiteStore) async throws -> Bool {
+        try await store.write(.database) { writer in
+            try tablesMatchRows(try #require(writer as? SQLiteTransaction).db)
+        }
+    }
+
+    @Test("every kind of write keeps the counts exact, and a count inside a transaction sees its own writes")
+    func everyWrite() async throws {
+        let store = try SQLiteStore.open(path: SQLiteGroupCommitTests.temporaryFile())
+        let edges = CollectionName("blocks__1")
+        let other = CollectionName("files__1")
+        try await store.write(.workflow("1")) { writer in
+            try writer.createCollections([Self.jobs, edges, other])
+            let ids = try writer.insertReturningIDs(
+                ["ready", "ready", "blocked", "done", nil].map { status in
+                    var body: JSONObject = ["name": "n"]
+                    if let status { body["status"] = .string(status) }
+                    return body
+                }, into: Self.jobs)
+            _ = try writer.insert(
+                [
+                    ["_from": .string(ids[0]), "_to": .string(ids[1]), "status": "x"],
+                    ["_from": .string(ids[1]), "_to": .string(ids[2])], ["_from": "x/1", "_to": "x/2"],
+                ],
+                into: edges)
+            _ = try writer.insert([["path": "a"], ["path": "b", "status": "ready"]], into: other)
+            // Counted inside the transaction, before the commit stores anything.
+            #expect(try writer.count(in: Self.jobs, where: [.equal("status", "ready")]) == 2)
+            #expect(try writer.count(in: Self.jobs, where: []) == 5)
+        }
+        #expect(try await Self.exact(store))
+        let jobs = try await store.read { try $0.find(DocumentQuery(Self.jobs)).documents }
+        // Status changes (the slim update), a name change (the full one), a key named twice.
+        try await store.write(.workflow("1")) { writer in
+            var first = jobs[0].body
+            first["status"] = "done"
+            var second = jobs[1].body
+            second["name"] = "renamed"
+            second["status"] = "canceled"
+            var fifth = jobs[4].body
+            fifth["status"] = "ready"
+            _ = try writer.replace(
+                [
+                    DocumentReplacement(key: jobs[0].key, body: first, expectedRev: jobs[0].rev),
+                    DocumentReplacement(key: jobs[1].key, body: second),
+                    DocumentReplacement(key: jobs[4].key, body: fifth),
+                ],
+                in: Self.jobs)
+            #expect(try writer.count(in: Self.jobs, where: [.equal("status", "ready")]) == 1)
+            var again = first
+            again["status"] = "uninitialized"
+            var last = first
+            last["status"] = "blocked"
+            _ = try writer.replace(
+                [
+                    DocumentReplacement(key: jobs[0].key, body: again),
+                    DocumentReplacement(key: jobs[0].key, body: last),
+                ],
+                in: Self.jobs)
+        }
+        #expect(try await Self.exact(store))
+        let statuses = try await store.read { reader in
+            try ["ready", "blocked", "done", "canceled"].map {
+                try reader.count(in: Self.jobs, where: [.equal("status", .string($0))])
+            }
+        }
+        #expect(statuses == [1, 2, 1, 1])
+        // A stale revision anywhere in the list writes none of it.
+        await #expect(throws: StoreError.self) {
+            try await store.write(.workflow("1")) { writer in
+                var body = jobs[2].body
+                body["status"] = "done"
+                _ = try writer.replace(
+                    [
+                        DocumentReplacement(key: jobs[2].key, body: body),
+                        DocumentReplacement(key: jobs[3].key, body: body, expectedRev: "_stale"),
+                    ],
+                    in: Self.jobs)
+            }
+        }
+        #expect(try await store.read { try $0.count(in: Self.jobs, where: [.equal("status", "blocked")]) } == 2)
+        // Removals, edges by handle and by collection, a truncate, a drop.
+        try await store.write(.workflow("1")) { writer in
+            _ = try writer.remove([jobs[3].key, jobs[3].key, "missing"], from: Self.jobs)
+            try writer.removeEdges(touching: [jobs[0].id], in: [edges])
+        }
+        #expect(try await Self.exact(store))
+        try await store.write(.workflow("1")) { writer in
+            try writer.removeEdges(touchingCollection: CollectionName("x"), in: [edges])
+            _ = try writer.insert([["status": "ready"]], into: other)
+            try writer.truncate(other)
+            _ = try writer.insert([["status": "done"]], into: other)
+        }
+        #expect(try await Self.exact(store))
+        #expect(try await store.read { try $0.count(in: other, where: []) } == 1)
+        try await store.write(.workflow("1")) { writer in
+            _ = try writer.insert([["status": "ready"]], into: other)
+            try writer.dropCollections([other])
+        }
+        #expect(try await Self.exact(store))
+        #expect(try await store.read { try $0.count(in: edges, where: []) } == 1)
+    }
+
+    @Test("a version-3 file loses its count triggers on open and keeps its counts exact")
+    func version3File() async throws {
+        let directory = try temporaryDirectory()
+        let path = directory + "/v3.sqlite"
+        let files = CollectionName("files__1")
+        try writeVersion2File(path, files: files)
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try SQLiteSchema.migrations[2](db)
+            try db.execute(sql: "PRAGMA user_version = 3")
+            // Written with the triggers in place, as a version-3 service would.
+            try db.execute(sql: "UPDATE documents SET status = 'done' WHERE status = 'ready'")
+        }
+        try queue.close()
+        let provider = try SQLiteStoreProvider(directory: directory)
+        let store = try await provider.store(forDatabase: "v3")
+        #expect(try await store.read { try $0.count(in: Self.jobs, where: [.equal("status", "done")]) } == 4)
+        try await store.write(.workflow("1")) { writer in
+            _ = try writer.insert([["status": "ready"]], into: Self.jobs)
+        }
+        await provider.shutdown()
+        let triggers = try await DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+        }
+        #expect(triggers == 0)
+        let (version, exact) = try inspect(path)
+        #expect(version == SQLiteSchema.currentVersion)
+        #expect(exact, "the count tables match the rows")
     }
 }

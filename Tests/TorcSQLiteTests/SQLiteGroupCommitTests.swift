@@ -6,9 +6,9 @@ import Testing
 import TorcCore
 @testable import TorcSQLite
 
-/// Write calls that wait for the writer share one transaction, each in a
-/// savepoint of its own (docs/concurrency.md, "Group commit"): one commit for
-/// the batch, each call's atomicity its own, the order of arrival kept.
+/// Write calls that wait for the writer share one transaction
+/// (docs/concurrency.md, "Group commit"): one commit for the batch, each
+/// call's atomicity its own, the order of arrival kept.
 @Suite("SQLite group commit")
 struct SQLiteGroupCommitTests {
     static let jobs = CollectionName("jobs__1")
@@ -88,6 +88,58 @@ struct SQLiteGroupCommitTests {
         }
     }
 
+    /// Runs B, C and D in one batch behind a call holding the writer; C throws,
+    /// after writing when `cWrites`. Returns how often B's and D's bodies ran.
+    func batchWithFailure(_ store: SQLiteStore, cWrites: Bool) async throws -> (b: Int, d: Int) {
+        let runsB = Mutex(0)
+        let runsD = Mutex(0)
+        let release = DispatchSemaphore(value: 0)
+        let holding = Task { try await store.write(.workflow("1")) { _ in release.wait() } }
+        while store.queue.running == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let b = Task {
+            try await store.write(.workflow("1")) { writer in
+                runsB.withLock { $0 += 1 }
+                return try writer.insert([["name": "b"]], into: Self.jobs)[0].key
+            }
+        }
+        try await waitForQueue(store, count: 1)
+        let c = Task {
+            try await store.write(.workflow("1")) { writer -> String in
+                if cWrites { _ = try writer.insert([["name": "c"]], into: Self.jobs) }
+                throw Refused()
+            }
+        }
+        try await waitForQueue(store, count: 2)
+        let d = Task {
+            try await store.write(.workflow("1")) { writer in
+                runsD.withLock { $0 += 1 }
+                return try writer.insert([["name": "d"]], into: Self.jobs)[0].key
+            }
+        }
+        try await waitForQueue(store, count: 3)
+        release.signal()
+        try await holding.value
+        _ = try await b.value
+        await #expect(throws: Refused.self) { try await c.value }
+        _ = try await d.value
+        return (runsB.withLock { $0 }, runsD.withLock { $0 })
+    }
+
+    @Test("a call refused before it wrote costs the others nothing; one that wrote makes the batch run again isolated")
+    func refusals() async throws {
+        let store = try SQLiteStore.open(path: Self.temporaryFile())
+        try await store.write(.workflow("1")) { try $0.createCollections([Self.jobs]) }
+        let quiet = try await batchWithFailure(store, cWrites: false)
+        #expect(quiet.b == 1 && quiet.d == 1, "no rollback, no second run")
+        let written = try await batchWithFailure(store, cWrites: true)
+        #expect(written.b == 2 && written.d == 1, "rolled back at C, then each call in a savepoint")
+        let names = try await store.read { reader in
+            try reader.find(DocumentQuery(Self.jobs)).documents.compactMap { $0["name"]?.stringValue }
+        }
+        #expect(names == ["b", "d", "b", "d"])
+        #expect(try await SQLiteCountTests.exact(store), "the count tables match the rows")
+    }
+
     @Test("many concurrent calls each get their own answer and every key once")
     func manyCalls() async throws {
         let store = try SQLiteStore.open(path: Self.temporaryFile())
@@ -117,6 +169,7 @@ struct SQLiteGroupCommitTests {
         }
         #expect(stored.count == keys.count)
         #expect(stored.allSatisfy { $0 % 7 != 0 })
+        #expect(try await SQLiteCountTests.exact(store), "the count tables match the rows")
     }
 
     static func temporaryFile() -> String {
