@@ -52,7 +52,10 @@ struct SQLiteCountDeltas: Sendable {
     mutating func flush(_ db: Database) throws {
         guard !isEmpty else { return }
         let document = try db.cachedStatement(
-            sql: "INSERT INTO document_counts (cid, n) VALUES (?, ?) ON CONFLICT (cid) DO UPDATE SET n = n + excluded.n")
+            sql: """
+                INSERT INTO document_counts (cid, n) VALUES (?, ?)
+                ON CONFLICT (cid) DO UPDATE SET n = n + excluded.n
+                """)
         for (cid, delta) in documents where delta != 0 {
             try document.execute(arguments: [cid, delta])
         }
