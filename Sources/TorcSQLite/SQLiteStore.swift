@@ -30,14 +30,24 @@ public final class SQLiteStore: DocumentStore {
     /// `synchronous = NORMAL` syncs the log only at checkpoints (a power loss may
     /// lose the last commits, never the database's consistency); `FULL` syncs it at
     /// every commit, before the answer.
+    ///
+    /// The level is set on the writer connection after the pool has opened it:
+    /// `DatabasePool` switches its writer to WAL mode after the connection's
+    /// `prepareDatabase`, and sets `synchronous = NORMAL` there, which would
+    /// silently undo a `FULL` set any earlier (`SQLiteDurabilityTests`).
     static func open(path: String, durability: Durability = .full) throws -> SQLiteStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        let level = durability == .full ? "FULL" : "NORMAL"
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(level)")
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
         }
-        return try SQLiteStore(writer: DatabasePool(path: path, configuration: configuration))
+        return try SQLiteStore(writer: pool)
+    }
+
+    /// The writer connection's `synchronous` level: 2 for FULL, 1 for NORMAL.
+    func synchronousLevel() async throws -> Int {
+        try await writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// A new in-memory database.

@@ -15,6 +15,13 @@ final class SQLiteTransaction: StoreWriter {
     private(set) var usedCounters = false
     /// What this transaction's writes change in the count tables, not stored yet.
     private(set) var countDeltas: SQLiteCountDeltas
+    /// The indexed columns of documents this transaction read or wrote, so
+    /// that replacing a document just read needs no second read of its row
+    /// (see `replaceRows`). Kept only in write transactions, at most
+    /// `knownRowLimit` of them, and kept true by every write of this
+    /// transaction; nothing else writes while it runs.
+    private var knownRows: [RowKey: StoredRow] = [:]
+    static let knownRowLimit = 4096
 
     /// Largest number of bound values in one `IN (...)` list.
     static let chunkSize = 500
@@ -94,15 +101,33 @@ final class SQLiteTransaction: StoreWriter {
         Array(repeating: "?", count: count).joined(separator: ",")
     }
 
-    /// Fetches `(seq, body)` rows for a statement.
-    func fetchRows(_ sql: String, _ arguments: [any DatabaseValueConvertible]) throws -> [(Int64, Document)] {
+    /// Fetches `(seq, body)` rows for a statement of collection `entry`.
+    func fetchRows(_ sql: String, _ arguments: [any DatabaseValueConvertible], of entry: SQLiteCollectionEntry)
+        throws -> [(Int64, Document)]
+    {
         let raw = try SQLiteRawStatement(db, sql)
         raw.bind(arguments)
         var result: [(Int64, Document)] = []
         try raw.forEachRow { row in
             result.append((row.int64(0), try row.document(1)))
         }
+        for (seq, document) in result { remember(document, seq: seq, of: entry) }
         return result
+    }
+
+    /// Remembers the indexed columns of a document read in a write transaction.
+    private func remember(_ document: Document, seq: Int64, of entry: SQLiteCollectionEntry) {
+        guard shared != nil, knownRows.count < Self.knownRowLimit else { return }
+        let body = document.body
+        knownRows[RowKey(cid: entry.id, key: document.key)] = StoredRow(
+            seq: seq, rev: document.rev, status: body["status"]?.stringValue, name: body["name"]?.stringValue,
+            from: entry.isEdge ? body["_from"]?.stringValue : nil, to: entry.isEdge ? body["_to"]?.stringValue : nil)
+    }
+
+    /// Forgets the remembered rows of collection `cid` (after writes that do not say which rows they touched).
+    private func forgetRows(of cid: Int64) {
+        guard !knownRows.isEmpty else { return }
+        knownRows = knownRows.filter { $0.key.cid != cid }
     }
 
     // MARK: StoreReader
@@ -110,12 +135,9 @@ final class SQLiteTransaction: StoreWriter {
     func document(_ key: String, in collection: CollectionName) throws(StoreError) -> Document? {
         try run {
             guard let entry = try lookup(collection) else { throw StoreError.collectionNotFound(collection.rawValue) }
-            let raw = try SQLiteRawStatement(db, "SELECT body FROM documents WHERE cid = ? AND key = ?")
-            raw.bind(1, entry.id)
-            raw.bind(2, key)
-            var document: Document?
-            try raw.forEachRow { row in document = try row.document(0) }
-            return document
+            return try fetchRows(
+                "SELECT seq, body FROM documents WHERE cid = ? AND key = ?", [entry.id, key], of: entry
+            ).first?.1
         }
     }
 
@@ -128,7 +150,7 @@ final class SQLiteTransaction: StoreWriter {
                 let chunk = Array(unique[start..<min(unique.count, start + Self.chunkSize)])
                 let rows = try fetchRows(
                     "SELECT seq, body FROM documents WHERE cid = ? AND key IN (\(placeholders(chunk.count)))",
-                    [entry.id] + chunk)
+                    [entry.id] + chunk, of: entry)
                 for (_, document) in rows { byKey[document.key] = document }
             }
             return keys.compactMap { byKey[$0] }
@@ -149,7 +171,7 @@ final class SQLiteTransaction: StoreWriter {
                 }
                 documents = projected
             } else {
-                documents = try fetchRows(sql, [entry.id] + arguments).map(\.1)
+                documents = try fetchRows(sql, [entry.id] + arguments, of: entry).map(\.1)
             }
             let total = try query.countTotal ? countRows(entry, query.filters) : nil
             return QueryResult(documents: documents, totalCount: total)
@@ -210,7 +232,7 @@ final class SQLiteTransaction: StoreWriter {
             let entry = try require(collection)
             return try fetchRows(
                 "SELECT seq, body FROM documents WHERE cid = ? AND from_id = ? AND to_id = ? ORDER BY seq",
-                [entry.id, from, to]
+                [entry.id, from, to], of: entry
             ).map(\.1)
         }
     }
@@ -271,7 +293,7 @@ final class SQLiteTransaction: StoreWriter {
             let chunk = Array(unique[start..<min(unique.count, start + Self.chunkSize)])
             rows += try fetchRows(
                 "SELECT seq, body FROM documents WHERE cid = ? AND \(column) IN (\(placeholders(chunk.count)))",
-                [entry.id] + chunk)
+                [entry.id] + chunk, of: entry)
         }
         rows.sort { $0.0 < $1.0 } // index order is by handle; creation order is by seq
         return rows.map(\.1)
@@ -303,7 +325,10 @@ final class SQLiteTransaction: StoreWriter {
             try db.execute(
                 sql: "DELETE FROM documents WHERE cid IN (\(placeholders(ids.count)))",
                 arguments: StatementArguments(ids))
-            for id in ids { countDeltas.forget(cid: id) }
+            for id in ids {
+                countDeltas.forget(cid: id)
+                forgetRows(of: id)
+            }
             try SQLiteCountDeltas.clear(db, cids: ids)
             try db.execute(
                 sql: "DELETE FROM collections WHERE id IN (\(placeholders(ids.count)))",
@@ -469,6 +494,12 @@ final class SQLiteTransaction: StoreWriter {
         }
     }
 
+    /// A document of a collection.
+    struct RowKey: Hashable {
+        var cid: Int64
+        var key: String
+    }
+
     /// The indexed columns of a stored row, as the UPDATEs of `replaceRows` need them.
     struct StoredRow {
         var seq: Int64
@@ -479,12 +510,17 @@ final class SQLiteTransaction: StoreWriter {
         var to: String?
     }
 
-    /// The rows of those of `keys` that exist, by key.
+    /// The rows of those of `keys` that exist, by key: those this transaction
+    /// knows, and the others read.
     private func storedRows(_ keys: [String], entry: SQLiteCollectionEntry) throws -> [String: StoredRow] {
         var rows: [String: StoredRow] = [:]
         rows.reserveCapacity(keys.count)
+        var unknown: [String] = []
+        for key in keys {
+            if let row = knownRows[RowKey(cid: entry.id, key: key)] { rows[key] = row } else { unknown.append(key) }
+        }
         let columns = "SELECT key, seq, rev, status, name, from_id, to_id FROM documents WHERE cid = ? AND key"
-        let unique = keys.count == 1 ? keys : Array(Set(keys))
+        let unique = unknown.count <= 1 ? unknown : Array(Set(unknown))
         for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
             let chunk = unique[start..<min(unique.count, start + Self.chunkSize)]
             let statement = try SQLiteRawStatement(
@@ -535,18 +571,19 @@ final class SQLiteTransaction: StoreWriter {
         let bytes = serialized(replacement, rev)
         if name == row.name && from == row.from && to == row.to {
             let statement = try SQLiteRawStatement(
-                db, "UPDATE documents SET rev = ?, body = ?, status = ?, rank = ? WHERE seq = ?")
+                db, "UPDATE documents SET rev = ?, body = ?, status = ?, rank = ? WHERE seq = ? AND rev = ?")
             statement.bind(1, rev)
             statement.bind(3, status)
             statement.bind(4, SQLiteSchema.rank(body))
             statement.bind(5, row.seq)
+            statement.bind(6, row.rev)
             try statement.execute(binding: bytes, at: 2)
         } else {
             let statement = try SQLiteRawStatement(
                 db,
                 """
                 UPDATE documents SET rev = ?, body = ?, from_id = ?, to_id = ?, status = ?, name = ?, rank = ? \
-                WHERE seq = ?
+                WHERE seq = ? AND rev = ?
                 """)
             statement.bind(1, rev)
             statement.bind(3, from)
@@ -555,7 +592,13 @@ final class SQLiteTransaction: StoreWriter {
             statement.bind(6, name)
             statement.bind(7, SQLiteSchema.rank(body))
             statement.bind(8, row.seq)
+            statement.bind(9, row.rev)
             try statement.execute(binding: bytes, at: 2)
+        }
+        // The row was just read or written by this transaction, at this revision.
+        guard db.changesCount == 1 else {
+            knownRows = [:]
+            throw StoreError.failure("SQLite: \(collection.rawValue)/\(replacement.key) changed while it was replaced")
         }
         countDeltas.changed(cid: entry.id, from: row.status, to: status)
         row.rev = rev
@@ -564,6 +607,7 @@ final class SQLiteTransaction: StoreWriter {
         row.from = from
         row.to = to
         rows[replacement.key] = row
+        knownRows[RowKey(cid: entry.id, key: replacement.key)] = row
     }
 
     /// Runs `body` under a savepoint: if it throws, none of its writes stay.
@@ -575,6 +619,7 @@ final class SQLiteTransaction: StoreWriter {
         } catch {
             try db.cachedStatement(sql: "ROLLBACK TO torc_replace").execute()
             try db.cachedStatement(sql: "RELEASE torc_replace").execute()
+            knownRows = [:] // some of the rows remembered were written, then rolled back
             throw error
         }
     }
@@ -589,7 +634,10 @@ final class SQLiteTransaction: StoreWriter {
                 try db.execute(
                     sql: "DELETE FROM documents WHERE cid = ? AND key IN (\(placeholders(chunk.count)))",
                     arguments: StatementArguments([entry.id] + chunk.map(\.key)))
-                for document in chunk { countDeltas.removed(cid: entry.id, status: document["status"]?.stringValue) }
+                for document in chunk {
+                    countDeltas.removed(cid: entry.id, status: document["status"]?.stringValue)
+                    knownRows[RowKey(cid: entry.id, key: document.key)] = nil
+                }
             }
         }
         return removed
@@ -600,6 +648,7 @@ final class SQLiteTransaction: StoreWriter {
             let entry = try require(collection)
             try db.execute(sql: "DELETE FROM documents WHERE cid = ?", arguments: [entry.id])
             countDeltas.forget(cid: entry.id)
+            forgetRows(of: entry.id)
             try SQLiteCountDeltas.clear(db, cids: [entry.id])
         }
     }
@@ -645,6 +694,7 @@ final class SQLiteTransaction: StoreWriter {
 
     /// Runs a `DELETE ... RETURNING status` of collection `cid` and counts what it deleted.
     private func deleteCounting(_ statement: Statement, _ arguments: StatementArguments, cid: Int64) throws {
+        forgetRows(of: cid)
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         var statuses: [String?] = []
         while let row = try rows.next() { statuses.append(row[0]) }

@@ -7,9 +7,14 @@ extension WorkflowDatabase {
         _ reader: any StoreReader, workflow: String, key: DocumentReference, operation: String? = nil
     ) throws -> Document {
         guard let job = try WorkflowLookup.document(reader, key, in: CollectionName(.jobs, workflow: workflow)) else {
-            throw ServiceError.documentNotFound(operation ?? "Get jobs with key=\(key)")
+            throw missingJob(key, operation: operation)
         }
         return job
+    }
+
+    /// The 404 for a job that does not exist: `operation`, or the job lookup's own.
+    static func missingJob(_ key: DocumentReference, operation: String? = nil) -> ServiceError {
+        ServiceError.documentNotFound(operation ?? "Get jobs with key=\(key)")
     }
 
     /// `GET /workflows/{W}/files/produced_by_job/{K}`: files the job produces, paged.

@@ -68,13 +68,9 @@ struct JobCompletion: Sendable {
         _ writer: any StoreWriter, workflow w: String, key: DocumentReference, status: RequestedStatus, rev: Revision,
         result: JSONObject
     ) throws -> (JSONValue, Int) {
-        guard let completed = status.status, completed.isComplete else {
-            throw ServiceError.badRequest("status=\(status) does not indicate completion")
-        }
+        let completed = try Self.completion(status)
         let job = try WorkflowDatabase.requireJob(writer, workflow: w, key: key)
-        guard job.revision == rev else {
-            throw ServiceError.conflict("Revision conflict for \(job.id): _rev=\(job.rev)")
-        }
+        try Self.check(job, rev: rev)
         let stored = try writer.insert([result], into: CollectionName(.results, workflow: w))[0]
         _ = try writer.insert(
             [["_from": .string(job.id), "_to": .string(stored.id)]], into: CollectionName(.returned, workflow: w))
@@ -88,6 +84,21 @@ struct JobCompletion: Sendable {
                 .run(completed: updated)
         }
         return (JobView.api(updated), released)
+    }
+
+    /// The completion status `status` names; 400 when it names none.
+    static func completion(_ status: RequestedStatus) throws -> JobStatus {
+        guard let completed = status.status, completed.isComplete else {
+            throw ServiceError.badRequest("status=\(status) does not indicate completion")
+        }
+        return completed
+    }
+
+    /// 409 unless the job is at revision `rev`.
+    static func check(_ job: Document, rev: Revision) throws {
+        guard job.revision == rev else {
+            throw ServiceError.conflict("Revision conflict for \(job.id): _rev=\(job.rev)")
+        }
     }
 }
 
