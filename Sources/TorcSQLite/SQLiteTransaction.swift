@@ -536,6 +536,13 @@ final class SQLiteTransaction: StoreWriter {
         return rows
     }
 
+    /// The UPDATE of a replacement that keeps the name and edge ends, and of one that may change them.
+    static let statusUpdate = "UPDATE documents SET rev = ?, body = ?, status = ?, rank = ? WHERE seq = ? AND rev = ?"
+    static let fullUpdate = """
+        UPDATE documents SET rev = ?, body = ?, status = ?, rank = ?, from_id = ?, to_id = ?, name = ? \
+        WHERE seq = ? AND rev = ?
+        """
+
     /// The stored row `replacement` replaces; throws when there is none or
     /// its revision is not the expected one.
     private func check(_ replacement: DocumentReplacement, rows: [String: StoredRow], collection: CollectionName)
@@ -569,32 +576,21 @@ final class SQLiteTransaction: StoreWriter {
         let from = entry.isEdge ? body["_from"]?.stringValue : nil
         let to = entry.isEdge ? body["_to"]?.stringValue : nil
         let bytes = serialized(replacement, rev)
-        if name == row.name && from == row.from && to == row.to {
-            let statement = try SQLiteRawStatement(
-                db, "UPDATE documents SET rev = ?, body = ?, status = ?, rank = ? WHERE seq = ? AND rev = ?")
-            statement.bind(1, rev)
-            statement.bind(3, status)
-            statement.bind(4, SQLiteSchema.rank(body))
-            statement.bind(5, row.seq)
-            statement.bind(6, row.rev)
-            try statement.execute(binding: bytes, at: 2)
-        } else {
-            let statement = try SQLiteRawStatement(
-                db,
-                """
-                UPDATE documents SET rev = ?, body = ?, from_id = ?, to_id = ?, status = ?, name = ?, rank = ? \
-                WHERE seq = ? AND rev = ?
-                """)
-            statement.bind(1, rev)
-            statement.bind(3, from)
-            statement.bind(4, to)
-            statement.bind(5, status)
-            statement.bind(6, name)
-            statement.bind(7, SQLiteSchema.rank(body))
-            statement.bind(8, row.seq)
-            statement.bind(9, row.rev)
-            try statement.execute(binding: bytes, at: 2)
+        let kept = name == row.name && from == row.from && to == row.to
+        let statement = try SQLiteRawStatement(db, kept ? Self.statusUpdate : Self.fullUpdate)
+        statement.bind(1, rev)
+        statement.bind(3, status)
+        statement.bind(4, SQLiteSchema.rank(body))
+        var next: Int32 = 5
+        if !kept {
+            statement.bind(5, from)
+            statement.bind(6, to)
+            statement.bind(7, name)
+            next = 8
         }
+        statement.bind(next, row.seq)
+        statement.bind(next + 1, row.rev)
+        try statement.execute(binding: bytes, at: 2)
         // The row was just read or written by this transaction, at this revision.
         guard db.changesCount == 1 else {
             knownRows = [:]
