@@ -130,7 +130,7 @@ public final class SQLiteStore: DocumentStore {
     /// them. A call that fails without having written (the usual refusal: a
     /// stale `_rev`, a missing job, a bad request, all checked before the first
     /// write) needs no undoing, which `totalChangesCount` (every row inserted,
-    /// updated or deleted, trigger rows included) shows. A call that fails after
+    /// updated or deleted on the connection) shows. A call that fails after
     /// writing rolls the whole transaction back, and the batch runs again
     /// isolated: each call in a savepoint, so the failing one is undone alone.
     /// Why not always savepoints: SQLite copies every page a savepoint's calls

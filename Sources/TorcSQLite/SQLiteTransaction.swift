@@ -118,10 +118,8 @@ final class SQLiteTransaction: StoreWriter {
     /// Remembers the indexed columns of a document read in a write transaction.
     private func remember(_ document: Document, seq: Int64, of entry: SQLiteCollectionEntry) {
         guard shared != nil, knownRows.count < Self.knownRowLimit else { return }
-        let body = document.body
-        knownRows[RowKey(cid: entry.id, key: document.key)] = StoredRow(
-            seq: seq, rev: document.rev, status: body["status"]?.stringValue, name: body["name"]?.stringValue,
-            from: entry.isEdge ? body["_from"]?.stringValue : nil, to: entry.isEdge ? body["_to"]?.stringValue : nil)
+        knownRows[RowKey(cid: entry.id, key: document.key)] = Self.row(
+            seq: seq, rev: document.rev, body: document.body, isEdge: entry.isEdge)
     }
 
     /// Forgets the remembered rows of collection `cid` (after writes that do not say which rows they touched).
@@ -510,6 +508,14 @@ final class SQLiteTransaction: StoreWriter {
         var to: String?
     }
 
+    /// The row a body is stored as: its indexed columns are the body's string
+    /// `status` and `name`, and for an edge its `_from` and `_to`.
+    static func row(seq: Int64, rev: String, body: JSONObject, isEdge: Bool) -> StoredRow {
+        StoredRow(
+            seq: seq, rev: rev, status: body["status"]?.stringValue, name: body["name"]?.stringValue,
+            from: isEdge ? body["_from"]?.stringValue : nil, to: isEdge ? body["_to"]?.stringValue : nil)
+    }
+
     /// The rows of those of `keys` that exist, by key: those this transaction
     /// knows, and the others read.
     private func storedRows(_ keys: [String], entry: SQLiteCollectionEntry) throws -> [String: StoredRow] {
@@ -568,24 +574,20 @@ final class SQLiteTransaction: StoreWriter {
         _ replacement: DocumentReplacement, rows: inout [String: StoredRow], entry: SQLiteCollectionEntry,
         collection: CollectionName, _ serialized: (DocumentReplacement, String) -> [UInt8]
     ) throws {
-        var row = try check(replacement, rows: rows, collection: collection)
-        let body = replacement.body
+        let row = try check(replacement, rows: rows, collection: collection)
         let rev = counters.nextRev()
-        let status = body["status"]?.stringValue
-        let name = body["name"]?.stringValue
-        let from = entry.isEdge ? body["_from"]?.stringValue : nil
-        let to = entry.isEdge ? body["_to"]?.stringValue : nil
+        let new = Self.row(seq: row.seq, rev: rev, body: replacement.body, isEdge: entry.isEdge)
         let bytes = serialized(replacement, rev)
-        let kept = name == row.name && from == row.from && to == row.to
+        let kept = new.name == row.name && new.from == row.from && new.to == row.to
         let statement = try SQLiteRawStatement(db, kept ? Self.statusUpdate : Self.fullUpdate)
         statement.bind(1, rev)
-        statement.bind(3, status)
-        statement.bind(4, SQLiteSchema.rank(body))
+        statement.bind(3, new.status)
+        statement.bind(4, SQLiteSchema.rank(replacement.body))
         var next: Int32 = 5
         if !kept {
-            statement.bind(5, from)
-            statement.bind(6, to)
-            statement.bind(7, name)
+            statement.bind(5, new.from)
+            statement.bind(6, new.to)
+            statement.bind(7, new.name)
             next = 8
         }
         statement.bind(next, row.seq)
@@ -596,14 +598,9 @@ final class SQLiteTransaction: StoreWriter {
             knownRows = [:]
             throw StoreError.failure("SQLite: \(collection.rawValue)/\(replacement.key) changed while it was replaced")
         }
-        countDeltas.changed(cid: entry.id, from: row.status, to: status)
-        row.rev = rev
-        row.status = status
-        row.name = name
-        row.from = from
-        row.to = to
-        rows[replacement.key] = row
-        knownRows[RowKey(cid: entry.id, key: replacement.key)] = row
+        countDeltas.changed(cid: entry.id, from: row.status, to: new.status)
+        rows[replacement.key] = new
+        knownRows[RowKey(cid: entry.id, key: replacement.key)] = new
     }
 
     /// Runs `body` under a savepoint: if it throws, none of its writes stay.

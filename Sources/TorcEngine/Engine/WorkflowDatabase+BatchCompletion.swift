@@ -138,7 +138,9 @@ extension JobCompletion {
                 body["status"] = entry.status.json
                 return DocumentReplacement(key: entry.job.key, body: body, expectedRev: entry.job.rev)
             }, in: jobsCollection)
-        for entry in accepted { outcome.jobs[entry.index] = JobView.api(entry.job) }
+        for entry in accepted where entry.job.jobStatus == entry.status {
+            outcome.jobs[entry.index] = JobView.api(entry.job) // already in that status: answered as read
+        }
         let processing = CompletionProcessing(writer: writer, workflow: w, hints: hints, hintPrefix: hintPrefix)
         for (entry, job) in zip(changing, updated) {
             outcome.jobs[entry.index] = JobView.api(job)
