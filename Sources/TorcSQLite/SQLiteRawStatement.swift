@@ -116,6 +116,11 @@ struct SQLiteRawStatement {
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
+    /// The length in bytes of the text in `column` (0 for NULL).
+    func byteCount(_ column: Int32) -> Int {
+        Int(sqlite3_column_bytes(handle, column))
+    }
+
     /// Parses the JSON object stored in `column` in place.
     func document(_ column: Int32) throws -> Document {
         // Text first, then its length (the order SQLite documents).

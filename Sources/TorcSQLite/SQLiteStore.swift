@@ -11,6 +11,7 @@ public final class SQLiteStore: DocumentStore {
     let writer: any DatabaseWriter
     let counters = SQLiteCounters()
     let collections = SQLiteCollectionCache()
+    let rows = SQLiteRowCache()
     let queue = SQLiteWriteQueue()
 
     init(writer: any DatabaseWriter) throws {
@@ -143,23 +144,28 @@ public final class SQLiteStore: DocumentStore {
             // BEGIN, COMMIT and the savepoints through cached statements: GRDB's
             // own transaction helpers compile them anew for every transaction.
             try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
-            if try collections.validate(db) { counters.invalidate() }
+            if try collections.validate(db) {
+                counters.invalidate()
+                rows.clear()
+            }
             var found: [CollectionName: SQLiteCollectionEntry] = [:]
             var dropped: Set<CollectionName> = []
             var countDeltas = SQLiteCountDeltas()
+            var rowChanges = SQLiteRowChanges()
             var usedCounters = false
             for call in calls {
                 if savepoints { try db.cachedStatement(sql: "SAVEPOINT torc_call").execute() }
                 let changes = db.totalChangesCount
                 let transaction = SQLiteTransaction(
                     db: db, counters: counters, shared: collections, found: found, dropped: dropped,
-                    countDeltas: countDeltas)
+                    countDeltas: countDeltas, rowCache: rows, rowChanges: rowChanges)
                 let failure = call.run(transaction)
                 usedCounters = usedCounters || transaction.usedCounters
                 guard let failure else {
                     found = transaction.found
                     dropped = transaction.dropped
                     countDeltas = transaction.countDeltas
+                    rowChanges = transaction.rowChanges
                     if savepoints { try db.cachedStatement(sql: "RELEASE SAVEPOINT torc_call").execute() }
                     continue
                 }
@@ -181,6 +187,7 @@ public final class SQLiteStore: DocumentStore {
             try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
             counters.didCommit(reservation)
             collections.apply(found: found, dropped: dropped)
+            rows.apply(rowChanges)
             return .done(nil)
         } catch {
             if db.isInsideTransaction { try? db.rollback() }

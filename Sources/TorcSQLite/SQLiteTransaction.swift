@@ -15,13 +15,13 @@ final class SQLiteTransaction: StoreWriter {
     private(set) var usedCounters = false
     /// What this transaction's writes change in the count tables, not stored yet.
     private(set) var countDeltas: SQLiteCountDeltas
-    /// The indexed columns of documents this transaction read or wrote, so
-    /// that replacing a document just read needs no second read of its row
-    /// (see `replaceRows`). Kept only in write transactions, at most
-    /// `knownRowLimit` of them, and kept true by every write of this
-    /// transaction; nothing else writes while it runs.
-    private var knownRows: [RowKey: StoredRow] = [:]
-    static let knownRowLimit = 4096
+    /// The rows of documents this transaction (and the earlier calls of its
+    /// batch) read or wrote, kept true by every write, so that replacing a
+    /// document just read needs no second read of its row (see `replaceRows`);
+    /// the shared cache gets them at commit. Write transactions only.
+    private(set) var rowChanges: SQLiteRowChanges
+    /// The rows the writer's committed transactions left (write transactions only).
+    let rowCache: SQLiteRowCache?
 
     /// Largest number of bound values in one `IN (...)` list.
     static let chunkSize = 500
@@ -32,7 +32,8 @@ final class SQLiteTransaction: StoreWriter {
     init(
         db: Database, counters: SQLiteCounters, shared: SQLiteCollectionCache? = nil,
         found: [CollectionName: SQLiteCollectionEntry] = [:], dropped: Set<CollectionName> = [],
-        countDeltas: SQLiteCountDeltas = SQLiteCountDeltas()
+        countDeltas: SQLiteCountDeltas = SQLiteCountDeltas(), rowCache: SQLiteRowCache? = nil,
+        rowChanges: SQLiteRowChanges = SQLiteRowChanges()
     ) {
         self.db = db
         self.counters = counters
@@ -40,6 +41,8 @@ final class SQLiteTransaction: StoreWriter {
         self.found = found
         self.dropped = dropped
         self.countDeltas = countDeltas
+        self.rowCache = rowCache
+        self.rowChanges = rowChanges
     }
 
     /// Stores the pending count changes: before a count is read inside the
@@ -86,6 +89,18 @@ final class SQLiteTransaction: StoreWriter {
 
     /// A stored body: `_key`, `_id`, `_rev` first, then the attributes.
     func storedBody(_ body: JSONObject, key: String, collection: CollectionName, rev: String) -> JSONObject {
+        let keys = body.keys
+        if keys.count >= 3, keys[0] == "_key", keys[1] == "_id", keys[2] == "_rev",
+            keys.firstIndex(of: "_oldRev") == nil,
+            body.values[0] == .string(key), body.values[1] == .string(DocumentKey.id(key, in: collection))
+        {
+            // A stored document changed (a status change, the usual replacement)
+            // is already in stored order: only `_rev` differs, and changing a
+            // value shares the copy's names and their hash table.
+            var stored = body
+            stored.values[2] = .string(rev)
+            return stored
+        }
         var stored = JSONObject()
         stored.reserveCapacity(body.count + 3)
         stored["_key"] = .string(key)
@@ -109,23 +124,33 @@ final class SQLiteTransaction: StoreWriter {
         raw.bind(arguments)
         var result: [(Int64, Document)] = []
         try raw.forEachRow { row in
-            result.append((row.int64(0), try row.document(1)))
+            let document = try row.document(1)
+            result.append((row.int64(0), document))
+            remember(document, seq: row.int64(0), size: row.byteCount(1), of: entry)
         }
-        for (seq, document) in result { remember(document, seq: seq, of: entry) }
         return result
     }
 
-    /// Remembers the indexed columns of a document read in a write transaction.
-    private func remember(_ document: Document, seq: Int64, of entry: SQLiteCollectionEntry) {
-        guard shared != nil, knownRows.count < Self.knownRowLimit else { return }
-        knownRows[RowKey(cid: entry.id, key: document.key)] = Self.row(
-            seq: seq, rev: document.rev, body: document.body, isEdge: entry.isEdge)
+    /// Remembers a document read in a write transaction.
+    private func remember(_ document: Document, seq: Int64, size: Int, of entry: SQLiteCollectionEntry) {
+        guard rowCache != nil else { return }
+        rowChanges.record(
+            SQLiteRowKey(cid: entry.id, key: document.key),
+            .row(
+                SQLiteCachedRow(
+                    seq: seq, rev: document.rev, body: document.body, isEdge: entry.isEdge, document: document,
+                    size: size)))
     }
 
-    /// Forgets the remembered rows of collection `cid` (after writes that do not say which rows they touched).
-    private func forgetRows(of cid: Int64) {
-        guard !knownRows.isEmpty else { return }
-        knownRows = knownRows.filter { $0.key.cid != cid }
+    /// The row of `key` as this write transaction would read it, if known
+    /// without reading: from its own reads and writes, else from the shared
+    /// cache of committed rows.
+    private func knownRow(_ key: SQLiteRowKey) -> SQLiteCachedRow? {
+        switch rowChanges.known(key) {
+        case .row(let row): return row
+        case .removed: return nil
+        case nil: return rowChanges.trustsShared(key) ? rowCache?.row(key) : nil
+        }
     }
 
     // MARK: StoreReader
@@ -133,6 +158,7 @@ final class SQLiteTransaction: StoreWriter {
     func document(_ key: String, in collection: CollectionName) throws(StoreError) -> Document? {
         try run {
             guard let entry = try lookup(collection) else { throw StoreError.collectionNotFound(collection.rawValue) }
+            if let document = knownRow(SQLiteRowKey(cid: entry.id, key: key))?.document { return document }
             return try fetchRows(
                 "SELECT seq, body FROM documents WHERE cid = ? AND key = ?", [entry.id, key], of: entry
             ).first?.1
@@ -143,7 +169,14 @@ final class SQLiteTransaction: StoreWriter {
         try run {
             let entry = try require(collection)
             var byKey: [String: Document] = [:]
-            let unique = Array(Set(keys))
+            var unique: [String] = []
+            for key in Set(keys) {
+                if let document = knownRow(SQLiteRowKey(cid: entry.id, key: key))?.document {
+                    byKey[key] = document
+                } else {
+                    unique.append(key)
+                }
+            }
             for start in stride(from: 0, to: unique.count, by: Self.chunkSize) {
                 let chunk = Array(unique[start..<min(unique.count, start + Self.chunkSize)])
                 let rows = try fetchRows(
@@ -325,7 +358,7 @@ final class SQLiteTransaction: StoreWriter {
                 arguments: StatementArguments(ids))
             for id in ids {
                 countDeltas.forget(cid: id)
-                forgetRows(of: id)
+                rowChanges.clearCollection(id)
             }
             try SQLiteCountDeltas.clear(db, cids: ids)
             try db.execute(
@@ -436,20 +469,22 @@ final class SQLiteTransaction: StoreWriter {
             let document = Document(
                 storedBody(replacement.body, key: replacement.key, collection: collection, rev: rev))
             documents.append(document)
-            return JSONWriter.bytes(document.json)
+            return (JSONWriter.bytes(document.json), document)
         }
         return documents
     }
 
     func replaceWithoutResult(_ replacements: [DocumentReplacement], in collection: CollectionName) throws(StoreError) {
         try replaceRows(replacements, in: collection) { replacement, rev in
-            storedBytes(
+            let bytes = storedBytes(
                 replacement.body, key: replacement.key, id: DocumentKey.id(replacement.key, in: collection), rev: rev)
+            return (bytes, nil)
         }
     }
 
     /// Writes every replacement; `serialized` gives the stored JSON text of
-    /// each (and may keep the stored document).
+    /// each, and the stored document when it built one (which the row caches
+    /// then keep, so the next read of the document needs no parsing).
     ///
     /// All of them or none. The rows are read first (revision, status, name,
     /// edge ends) and every replacement checked against them (the document
@@ -461,7 +496,7 @@ final class SQLiteTransaction: StoreWriter {
     /// status for the counts and the row ids the UPDATEs go by.
     private func replaceRows(
         _ replacements: [DocumentReplacement], in collection: CollectionName,
-        serialized: (DocumentReplacement, String) -> [UInt8]
+        serialized: (DocumentReplacement, String) -> ([UInt8], Document?)
     ) throws(StoreError) {
         try run {
             let entry = try require(collection)
@@ -492,38 +527,18 @@ final class SQLiteTransaction: StoreWriter {
         }
     }
 
-    /// A document of a collection.
-    struct RowKey: Hashable {
-        var cid: Int64
-        var key: String
-    }
-
-    /// The indexed columns of a stored row, as the UPDATEs of `replaceRows` need them.
-    struct StoredRow {
-        var seq: Int64
-        var rev: String
-        var status: String?
-        var name: String?
-        var from: String?
-        var to: String?
-    }
-
-    /// The row a body is stored as: its indexed columns are the body's string
-    /// `status` and `name`, and for an edge its `_from` and `_to`.
-    static func row(seq: Int64, rev: String, body: JSONObject, isEdge: Bool) -> StoredRow {
-        StoredRow(
-            seq: seq, rev: rev, status: body["status"]?.stringValue, name: body["name"]?.stringValue,
-            from: isEdge ? body["_from"]?.stringValue : nil, to: isEdge ? body["_to"]?.stringValue : nil)
-    }
-
-    /// The rows of those of `keys` that exist, by key: those this transaction
-    /// knows, and the others read.
-    private func storedRows(_ keys: [String], entry: SQLiteCollectionEntry) throws -> [String: StoredRow] {
-        var rows: [String: StoredRow] = [:]
+    /// The rows of those of `keys` that exist, by key: those known without
+    /// reading (`knownRow`), and the others read.
+    private func storedRows(_ keys: [String], entry: SQLiteCollectionEntry) throws -> [String: SQLiteCachedRow] {
+        var rows: [String: SQLiteCachedRow] = [:]
         rows.reserveCapacity(keys.count)
         var unknown: [String] = []
         for key in keys {
-            if let row = knownRows[RowKey(cid: entry.id, key: key)] { rows[key] = row } else { unknown.append(key) }
+            if let row = knownRow(SQLiteRowKey(cid: entry.id, key: key)) {
+                rows[key] = row
+            } else {
+                unknown.append(key)
+            }
         }
         let columns = "SELECT key, seq, rev, status, name, from_id, to_id FROM documents WHERE cid = ? AND key"
         let unique = unknown.count <= 1 ? unknown : Array(Set(unknown))
@@ -534,7 +549,7 @@ final class SQLiteTransaction: StoreWriter {
             statement.bind(1, entry.id)
             for (offset, key) in chunk.enumerated() { statement.bind(Int32(offset + 2), key) }
             try statement.forEachRow { row in
-                rows[row.string(0) ?? ""] = StoredRow(
+                rows[row.string(0) ?? ""] = SQLiteCachedRow(
                     seq: row.int64(1), rev: row.string(2) ?? "", status: row.string(3), name: row.string(4),
                     from: row.string(5), to: row.string(6))
             }
@@ -551,9 +566,9 @@ final class SQLiteTransaction: StoreWriter {
 
     /// The stored row `replacement` replaces; throws when there is none or
     /// its revision is not the expected one.
-    private func check(_ replacement: DocumentReplacement, rows: [String: StoredRow], collection: CollectionName)
-        throws -> StoredRow
-    {
+    private func check(
+        _ replacement: DocumentReplacement, rows: [String: SQLiteCachedRow], collection: CollectionName
+    ) throws -> SQLiteCachedRow {
         guard let row = rows[replacement.key] else {
             throw StoreError.documentNotFound(collection: collection.rawValue, key: replacement.key)
         }
@@ -571,13 +586,15 @@ final class SQLiteTransaction: StoreWriter {
     /// value, so the name index entry of each job would otherwise be deleted
     /// and inserted again at every status change.
     private func write(
-        _ replacement: DocumentReplacement, rows: inout [String: StoredRow], entry: SQLiteCollectionEntry,
-        collection: CollectionName, _ serialized: (DocumentReplacement, String) -> [UInt8]
+        _ replacement: DocumentReplacement, rows: inout [String: SQLiteCachedRow], entry: SQLiteCollectionEntry,
+        collection: CollectionName, _ serialized: (DocumentReplacement, String) -> ([UInt8], Document?)
     ) throws {
         let row = try check(replacement, rows: rows, collection: collection)
         let rev = counters.nextRev()
-        let new = Self.row(seq: row.seq, rev: rev, body: replacement.body, isEdge: entry.isEdge)
-        let bytes = serialized(replacement, rev)
+        let (bytes, document) = serialized(replacement, rev)
+        let new = SQLiteCachedRow(
+            seq: row.seq, rev: rev, body: replacement.body, isEdge: entry.isEdge, document: document,
+            size: bytes.count)
         let kept = new.name == row.name && new.from == row.from && new.to == row.to
         let statement = try SQLiteRawStatement(db, kept ? Self.statusUpdate : Self.fullUpdate)
         statement.bind(1, rev)
@@ -593,18 +610,20 @@ final class SQLiteTransaction: StoreWriter {
         statement.bind(next, row.seq)
         statement.bind(next + 1, row.rev)
         try statement.execute(binding: bytes, at: 2)
-        // The row was just read or written by this transaction, at this revision.
+        // The row was just read by this transaction or known from the cache, at this revision.
         guard db.changesCount == 1 else {
-            knownRows = [:]
+            rowCache?.clear() // what it knew was wrong
             throw StoreError.failure("SQLite: \(collection.rawValue)/\(replacement.key) changed while it was replaced")
         }
         countDeltas.changed(cid: entry.id, from: row.status, to: new.status)
         rows[replacement.key] = new
-        knownRows[RowKey(cid: entry.id, key: replacement.key)] = new
+        if rowCache != nil { rowChanges.record(SQLiteRowKey(cid: entry.id, key: replacement.key), .row(new)) }
     }
 
-    /// Runs `body` under a savepoint: if it throws, none of its writes stay.
+    /// Runs `body` under a savepoint: if it throws, none of its writes stay,
+    /// nor what they recorded in `rowChanges`.
     private func withSavepoint(_ body: () throws -> Void) throws {
+        let before = rowChanges
         try db.cachedStatement(sql: "SAVEPOINT torc_replace").execute()
         do {
             try body()
@@ -612,7 +631,7 @@ final class SQLiteTransaction: StoreWriter {
         } catch {
             try db.cachedStatement(sql: "ROLLBACK TO torc_replace").execute()
             try db.cachedStatement(sql: "RELEASE torc_replace").execute()
-            knownRows = [:] // some of the rows remembered were written, then rolled back
+            rowChanges = before
             throw error
         }
     }
@@ -629,7 +648,7 @@ final class SQLiteTransaction: StoreWriter {
                     arguments: StatementArguments([entry.id] + chunk.map(\.key)))
                 for document in chunk {
                     countDeltas.removed(cid: entry.id, status: document["status"]?.stringValue)
-                    knownRows[RowKey(cid: entry.id, key: document.key)] = nil
+                    if rowCache != nil { rowChanges.record(SQLiteRowKey(cid: entry.id, key: document.key), .removed) }
                 }
             }
         }
@@ -641,7 +660,7 @@ final class SQLiteTransaction: StoreWriter {
             let entry = try require(collection)
             try db.execute(sql: "DELETE FROM documents WHERE cid = ?", arguments: [entry.id])
             countDeltas.forget(cid: entry.id)
-            forgetRows(of: entry.id)
+            rowChanges.clearCollection(entry.id)
             try SQLiteCountDeltas.clear(db, cids: [entry.id])
         }
     }
@@ -687,7 +706,7 @@ final class SQLiteTransaction: StoreWriter {
 
     /// Runs a `DELETE ... RETURNING status` of collection `cid` and counts what it deleted.
     private func deleteCounting(_ statement: Statement, _ arguments: StatementArguments, cid: Int64) throws {
-        forgetRows(of: cid)
+        rowChanges.clearCollection(cid)
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         var statuses: [String?] = []
         while let row = try rows.next() { statuses.append(row[0]) }

@@ -351,6 +351,15 @@ private struct Reader {
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        // Up to 18 digits cannot overflow: the common integer needs no text.
+        if isInteger, index - start <= 18 {
+            var value: Int64 = 0
+            let negative = bytes[start] == UInt8(ascii: "-")
+            for position in (negative ? start + 1 : start)..<index {
+                value = value &* 10 &+ Int64(bytes[position] &- 0x30)
+            }
+            return .int(negative ? -value : value)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let value = Int64(text) { return .int(value) }
         guard let value = Double(text), value.isFinite else { throw fail("number out of range") }
@@ -362,16 +371,21 @@ private struct Reader {
     mutating func parseString() throws -> String {
         index += 1 // opening quote
         let start = index
-        // Fast path: no escapes.
+        // Fast path: no escapes. `bits` has the high bit of any non-ASCII byte.
+        var bits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                // ASCII is valid UTF-8: decoding it cannot repair anything, and
+                // is much cheaper than the generic validating initializer.
+                if bits < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 return try validatedString(slice)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw fail("control character in string") }
+            bits |= byte
             index += 1
         }
         var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))

@@ -127,9 +127,10 @@ extension JobCompletion {
             }
         }
         guard !accepted.isEmpty else { return outcome }
-        let results = try writer.insert(accepted.map(\.result), into: CollectionName(.results, workflow: w))
+        let results = try writer.insertReturningIDs(
+            accepted.map(\.result), into: CollectionName(.results, workflow: w))
         _ = try writer.insertReturningIDs(
-            zip(accepted, results).map { entry, result in ["_from": .string(entry.job.id), "_to": .string(result.id)] },
+            zip(accepted, results).map { entry, result in ["_from": .string(entry.job.id), "_to": .string(result)] },
             into: CollectionName(.returned, workflow: w))
         let changing = accepted.filter { $0.job.jobStatus != $0.status }
         let updated = try writer.replace(

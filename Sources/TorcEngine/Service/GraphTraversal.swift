@@ -31,13 +31,13 @@ public enum GraphTraversal {
     public static func outbound(
         _ reader: any StoreReader, _ edgeCollection: CollectionName, from handle: String
     ) throws -> [Document] {
-        try resolve(reader, reader.edges(in: edgeCollection, from: [handle]).map(\.to))
+        try resolve(reader, reader.neighbours(in: edgeCollection, from: handle))
     }
 
     /// The documents from which edges of `edgeCollection` point at `to`, in edge creation order.
     public static func inbound(
         _ reader: any StoreReader, _ edgeCollection: CollectionName, to handle: String
     ) throws -> [Document] {
-        try resolve(reader, reader.edges(in: edgeCollection, to: [handle]).map(\.from))
+        try resolve(reader, reader.neighbours(in: edgeCollection, to: handle))
     }
 }

@@ -19,6 +19,20 @@ public final class ServiceMetrics: StoreObserver, Sendable {
 
     private let inFlight: Gauge
     private let handedOut: Counter
+    private let requestCounts = MetricHandles<RequestLabels, Counter>()
+    private let requestDurations = MetricHandles<RouteLabels, DurationHistogram>()
+    private let transactionDurations = MetricHandles<String, DurationHistogram>()
+
+    private struct RequestLabels: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    private struct RouteLabels: Hashable {
+        var route: String
+        var method: String
+    }
 
     /// Latency buckets from 0.5 ms to 30 s.
     static let buckets: [Duration] = [
@@ -50,25 +64,28 @@ public final class ServiceMetrics: StoreObserver, Sendable {
     /// A request ended: counted by route template, method and status; timed by route template and method.
     func requestFinished(route: String, method: String, status: Int, duration: Duration) {
         inFlight.decrement()
-        registry.makeCounter(
-            descriptor: Self.name(
-                "http", "requests", "total", "Requests answered, by route template, method and status."),
-            labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: Self.name(
-                "http", "request_duration", "seconds", "Time to answer a request, by route template."),
-            labels: [("route", route), ("method", method)], buckets: Self.buckets
-        ).record(duration)
+        requestCounts.handle(RequestLabels(route: route, method: method, status: status)) {
+            registry.makeCounter(
+                descriptor: Self.name(
+                    "http", "requests", "total", "Requests answered, by route template, method and status."),
+                labels: [("route", route), ("method", method), ("status", String(status))])
+        }.increment()
+        requestDurations.handle(RouteLabels(route: route, method: method)) {
+            registry.makeDurationHistogram(
+                descriptor: Self.name(
+                    "http", "request_duration", "seconds", "Time to answer a request, by route template."),
+                labels: [("route", route), ("method", method)], buckets: Self.buckets)
+        }.record(duration)
     }
 
     /// One store transaction ran (`read` or `write`), whether it succeeded or not.
     func storeTransaction(kind: String, duration: Duration) {
-        registry.makeDurationHistogram(
-            descriptor: Self.name(
-                "store", "transaction_duration", "seconds", "Store transaction latency, by kind (read or write)."),
-            labels: [("kind", kind)], buckets: Self.buckets
-        ).record(duration)
+        transactionDurations.handle(kind) {
+            registry.makeDurationHistogram(
+                descriptor: Self.name(
+                    "store", "transaction_duration", "seconds", "Store transaction latency, by kind (read or write)."),
+                labels: [("kind", kind)], buckets: Self.buckets)
+        }.record(duration)
     }
 
     /// `count` jobs were handed out to a runner.
