@@ -22,6 +22,7 @@ public final class ServiceMetrics: StoreObserver, Sendable {
     private let requestCounts = MetricHandles<RequestLabels, Counter>()
     private let requestDurations = MetricHandles<RouteLabels, DurationHistogram>()
     private let transactionDurations = MetricHandles<String, DurationHistogram>()
+    private let completions = MetricHandles<String, Counter>()
 
     private struct RequestLabels: Hashable {
         var route: String
@@ -91,14 +92,16 @@ public final class ServiceMetrics: StoreObserver, Sendable {
     /// `count` jobs were handed out to a runner.
     func jobsHandedOut(_ count: Int) { if count > 0 { handedOut.increment(by: Int64(count)) } }
 
-    /// A job was completed with `status` (one of the job statuses).
-    func jobCompleted(status: String) {
+    /// `count` jobs were completed with `status` (one of the job statuses).
+    func jobsCompleted(status: String, count: Int = 1) {
         let label = JobStatusLabel.bounded(status)
-        registry.makeCounter(
-            descriptor: Self.name(
-                "jobs", "completed", "total", "Jobs completed through complete_job, by final status."),
-            labels: [("status", label)]
-        ).increment()
+        completions.handle(label) {
+            registry.makeCounter(
+                descriptor: Self.name(
+                    "jobs", "completed", "total",
+                    "Jobs completed through complete_job and complete_jobs, by final status."),
+                labels: [("status", label)])
+        }.increment(by: Int64(count))
     }
 
     public func transactionRetried(backend: String) {

@@ -56,6 +56,45 @@ struct MetricsTests {
         }
     }
 
+    @Test("complete_jobs counts each job it completed, by status, and not the entries it refused")
+    func batchedCompletions() async throws {
+        try await OperationsHarness.withService { api, _ in
+            let w = try await api.createSpecification([
+                "jobs": [
+                    ["name": "a", "command": "a"], ["name": "b", "command": "b"], ["name": "c", "command": "c"],
+                ]
+            ])
+            try await api.initialize(w)
+            let jobs =
+                try await api.post(
+                    "/workflows/prepare_jobs_for_submission/\(w)", ["num_cpus": 8, "memory_gb": 8]
+                )["jobs"].arrayValue ?? []
+            #expect(jobs.count == 3)
+            func entry(_ job: JSONValue, status: String, rev: String? = nil) -> JSONValue {
+                [
+                    "job_key": job["_key"] ?? "", "status": .string(status), "rev": .string(rev ?? job.string("_rev")),
+                    "result": [
+                        "job_key": job["_key"] ?? "", "job_name": job["name"] ?? "", "run_id": 1, "return_code": 0,
+                        "exec_time_minutes": 0.1,
+                        "completion_time": "2026-12-07T01:00:00", "status": .string(status),
+                    ],
+                ]
+            }
+            let answer = try await api.post(
+                "/workflows/\(w)/jobs/complete_jobs",
+                [
+                    "jobs": [
+                        entry(jobs[0], status: "done"), entry(jobs[1], status: "canceled"),
+                        entry(jobs[2], status: "done", rev: "stale"),
+                    ]
+                ])
+            #expect((answer["jobs"].arrayValue ?? []).map { $0["code"]?.intValue ?? 0 } == [200, 200, 409])
+            let text = try await api.plain(.get, "/metrics").text
+            #expect(Self.value(text, #"torc_jobs_completed_total{status="done"}"#) == 1)
+            #expect(Self.value(text, #"torc_jobs_completed_total{status="canceled"}"#) == 1)
+        }
+    }
+
     @Test("unknown paths count under one label, not under their path")
     func unmatchedPaths() async throws {
         try await OperationsHarness.withService { api, _ in
