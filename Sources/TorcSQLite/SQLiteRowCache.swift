@@ -71,9 +71,26 @@ final class SQLiteRowCache: Sendable {
     static let generationLimit = 4096
     static let generationBytes = 8 << 20
 
+    /// Rows and the body text they stand for.
     private struct Generation {
         var rows: [SQLiteRowKey: SQLiteCachedRow] = [:]
         var bytes = 0
+
+        mutating func put(_ key: SQLiteRowKey, _ row: SQLiteCachedRow) {
+            if let old = rows.updateValue(row, forKey: key) { bytes -= old.size }
+            bytes += row.size
+        }
+
+        mutating func remove(_ key: SQLiteRowKey) {
+            if let old = rows.removeValue(forKey: key) { bytes -= old.size }
+        }
+
+        /// The rows of the other collections; the caller releases this one.
+        func dropping(_ cids: Set<Int64>) -> Generation {
+            var kept = Generation()
+            for (key, row) in rows where !cids.contains(key.cid) { kept.put(key, row) }
+            return kept
+        }
     }
 
     private struct State {
@@ -106,8 +123,8 @@ final class SQLiteRowCache: Sendable {
 
     /// Applies what a transaction that just committed read and wrote.
     ///
-    /// The rows dropped at once (the older generation, or all of them) are
-    /// released on another thread: freeing thousands of parsed documents took
+    /// The rows dropped at once (the older generation, a cleared collection's,
+    /// or all of them) are released on another thread: freeing thousands of parsed documents took
     /// the writer several milliseconds, during which every runner waited.
     func apply(_ changes: SQLiteRowChanges) {
         guard !changes.isEmpty else { return }
@@ -118,23 +135,17 @@ final class SQLiteRowCache: Sendable {
                 retired = [state.newer, state.older]
                 state = State()
             } else if !changes.clearedCollections.isEmpty {
-                for generation in [\State.newer, \State.older] {
-                    state[keyPath: generation].rows = state[keyPath: generation].rows.filter {
-                        !changes.clearedCollections.contains($0.key.cid)
-                    }
-                    state[keyPath: generation].bytes = state[keyPath: generation].rows.values.reduce(0) {
-                        $0 + $1.size
-                    }
-                }
+                retired = [state.newer, state.older]
+                state.newer = state.newer.dropping(changes.clearedCollections)
+                state.older = state.older.dropping(changes.clearedCollections)
             }
             for (key, known) in changes.rows {
-                state.older.rows[key] = nil
+                state.older.remove(key)
                 switch known {
                 case .removed:
-                    if let old = state.newer.rows.removeValue(forKey: key) { state.newer.bytes -= old.size }
+                    state.newer.remove(key)
                 case .row(let row):
-                    if let old = state.newer.rows.updateValue(row, forKey: key) { state.newer.bytes -= old.size }
-                    state.newer.bytes += row.size
+                    state.newer.put(key, row)
                     if state.newer.rows.count >= Self.generationLimit || state.newer.bytes >= Self.generationBytes {
                         retired.append(state.older)
                         state.older = state.newer

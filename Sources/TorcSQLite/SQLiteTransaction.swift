@@ -91,7 +91,7 @@ final class SQLiteTransaction: StoreWriter {
     func storedBody(_ body: JSONObject, key: String, collection: CollectionName, rev: String) -> JSONObject {
         let keys = body.keys
         if keys.count >= 3, keys[0] == "_key", keys[1] == "_id", keys[2] == "_rev",
-            keys.firstIndex(of: "_oldRev") == nil,
+            body.index(forKey: "_oldRev") == nil,
             body.values[0] == .string(key), body.values[1] == .string(DocumentKey.id(key, in: collection))
         {
             // A stored document changed (a status change, the usual replacement)
@@ -134,12 +134,15 @@ final class SQLiteTransaction: StoreWriter {
     /// Remembers a document read in a write transaction.
     private func remember(_ document: Document, seq: Int64, size: Int, of entry: SQLiteCollectionEntry) {
         guard rowCache != nil else { return }
-        rowChanges.record(
-            SQLiteRowKey(cid: entry.id, key: document.key),
-            .row(
-                SQLiteCachedRow(
-                    seq: seq, rev: document.rev, body: document.body, isEdge: entry.isEdge, document: document,
-                    size: size)))
+        let row = SQLiteCachedRow(
+            seq: seq, rev: document.rev, body: document.body, isEdge: entry.isEdge, document: document, size: size)
+        record(document.key, of: entry, .row(row))
+    }
+
+    /// Records in `rowChanges` what a write left of a row (write transactions only).
+    private func record(_ key: String, of entry: SQLiteCollectionEntry, _ known: SQLiteRowChanges.Known) {
+        guard rowCache != nil else { return }
+        rowChanges.record(SQLiteRowKey(cid: entry.id, key: key), known)
     }
 
     /// The row of `key` as this write transaction would read it, if known
@@ -617,7 +620,7 @@ final class SQLiteTransaction: StoreWriter {
         }
         countDeltas.changed(cid: entry.id, from: row.status, to: new.status)
         rows[replacement.key] = new
-        if rowCache != nil { rowChanges.record(SQLiteRowKey(cid: entry.id, key: replacement.key), .row(new)) }
+        record(replacement.key, of: entry, .row(new))
     }
 
     /// Runs `body` under a savepoint: if it throws, none of its writes stay,
@@ -648,7 +651,7 @@ final class SQLiteTransaction: StoreWriter {
                     arguments: StatementArguments([entry.id] + chunk.map(\.key)))
                 for document in chunk {
                     countDeltas.removed(cid: entry.id, status: document["status"]?.stringValue)
-                    if rowCache != nil { rowChanges.record(SQLiteRowKey(cid: entry.id, key: document.key), .removed) }
+                    record(document.key, of: entry, .removed)
                 }
             }
         }
