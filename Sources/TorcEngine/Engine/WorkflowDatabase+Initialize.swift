@@ -39,15 +39,15 @@ extension WorkflowDatabase {
                     DocumentKey.id($0, in: jobsCollection)
                 },
                 fileIDs: writer.keys(in: files).map { DocumentKey.id($0, in: files) },
-                produces: edges(.produces), needs: edges(.needs), blocks: edges(.blocks),
-                requires: edges(.requires), scheduledBys: edges(.scheduledBys),
+                produces: { try edges(.produces) }, needs: { try edges(.needs) }, blocks: { try edges(.blocks) },
+                requires: { try edges(.requires) }, scheduledBys: { try edges(.scheduledBys) },
                 requirements: all(.resourceRequirements), schedulers: schedulers)
             // Inserted a chunk at a time, ids only: a fan-in of a million jobs
             // derives two million edges, which as bodies and stored documents
             // at once would outweigh the whole graph pass.
             let blocks = CollectionName(.blocks, workflow: w)
-            for start in stride(from: 0, to: plan.newBlocks.count, by: Self.initializationChunk) {
-                let chunk = plan.newBlocks[start..<min(plan.newBlocks.count, start + Self.initializationChunk)]
+            for start in stride(from: 0, to: plan.newBlockCount, by: Self.initializationChunk) {
+                let chunk = plan.newBlocks(start..<min(plan.newBlockCount, start + Self.initializationChunk))
                 _ = try writer.insertReturningIDs(
                     chunk.map { ["_from": .string($0.from), "_to": .string($0.to)] }, into: blocks)
             }
@@ -65,9 +65,12 @@ extension WorkflowDatabase {
 
 /// The computation of initialize_jobs: the graph pass over ids and edges, then
 /// each job's new status and cache from its own document.
+///
+/// The graph pass numbers every handle once (`HandleTable`) and keeps edges as
+/// pairs of numbers grouped by one end (`Adjacency`); the edge collections are
+/// read one at a time and each list is dropped once numbered, so memory holds
+/// the workflow's handles once, not every edge's copies of them.
 struct InitializationPlan {
-    /// `blocks` edges to add, in derivation order.
-    var newBlocks: [(from: String, to: String)] = []
     /// A job whose status or cache changes.
     struct Change {
         var job: Document
@@ -83,50 +86,62 @@ struct InitializationPlan {
         }
     }
 
-    /// Jobs reachable in one or more `blocks` steps from a job that is not done.
-    private var blocked = Set<String>()
+    /// Marks in `requirementOf` and `schedulerOf`: none, and more than one.
+    private static let none: Int32 = -1
+    private static let several: Int32 = -2
+
+    private var table = HandleTable()
+    /// `blocks` edges to add, in derivation order.
+    private var derived: [NumberedEdge] = []
+    /// By handle number: reachable in one or more `blocks` steps from a job that is not done.
+    private var blocked: [Bool] = []
+    /// By handle number: the resource requirements and the scheduler a job is bound to.
+    private var requirementOf: [Int32] = []
+    private var schedulerOf: [Int32] = []
     private var requirementByID: [String: Document] = [:]
-    private var requiresOf: [String: [String]] = [:]
-    private var schedulerOf: [String: [String]] = [:]
     private var walltimes: [String: Double] = [:]
     private let schedulers: [Document]
 
-    /// `activeIDs` are the jobs that are not disabled.
+    /// `activeIDs` are the jobs that are not disabled. Each edge list is read
+    /// when the pass needs it and released once numbered.
     init(
         jobIDs: [String], doneIDs: Set<String>, activeIDs: some Sequence<String>, fileIDs: [String],
-        produces: [EdgeHandles], needs: [EdgeHandles], blocks: [EdgeHandles],
-        requires: [EdgeHandles], scheduledBys: [EdgeHandles], requirements: [Document], schedulers: [Document]
+        produces: () throws -> [EdgeHandles], needs: () throws -> [EdgeHandles], blocks: () throws -> [EdgeHandles],
+        requires: () throws -> [EdgeHandles], scheduledBys: () throws -> [EdgeHandles], requirements: [Document],
+        schedulers: [Document]
     ) throws {
         self.schedulers = schedulers
-        let jobIDSet = Set(jobIDs)
+        // Jobs first, so that the numbers below `jobCount` are exactly the jobs.
+        for id in jobIDs { _ = table.number(id) }
+        let jobCount = table.count
+        let files = fileIDs.map { table.number($0) }
 
-        // 4.2: blocks edges implied by files, without duplicates or self-edges.
-        var producers: [String: [String]] = [:]
-        var consumers: [String: [String]] = [:]
-        for edge in produces { producers[edge.to, default: []].append(edge.from) }
-        for edge in needs { consumers[edge.to, default: []].append(edge.from) }
-        var existing = Set(blocks.map { "\($0.from)\n\($0.to)" })
-        var dependents: [String: [String]] = [:]
-        for edge in blocks { dependents[edge.from, default: []].append(edge.to) }
-        for file in fileIDs {
-            guard let fileProducers = producers[file], let fileConsumers = consumers[file] else { continue }
-            for producer in fileProducers {
-                for consumer in fileConsumers where producer != consumer {
-                    guard existing.insert("\(producer)\n\(consumer)").inserted else { continue }
-                    newBlocks.append((producer, consumer))
-                    dependents[producer, default: []].append(consumer)
+        // 4.2: blocks edges implied by files, without duplicates or self-edges,
+        // for each file its producers in edge order, for each its consumers in edge order.
+        let producers = Adjacency(table.pairs(try produces()), count: table.count, byTo: true)
+        let consumers = Adjacency(table.pairs(try needs()), count: table.count, byTo: true)
+        let existing = table.pairs(try blocks())
+        var seen = Set(existing)
+        for file in files {
+            for producer in producers[file] {
+                for consumer in consumers[file] where producer != consumer {
+                    let edge = NumberedEdge(from: producer, to: consumer)
+                    if seen.insert(edge).inserted { derived.append(edge) }
                 }
             }
         }
-        existing = []
+        seen = []
 
         // 4.4 inputs and 4.1 requirements.
         for document in requirements { requirementByID[document.id] = document }
-        for edge in requires { requiresOf[edge.from, default: []].append(edge.to) }
-        for edge in scheduledBys { schedulerOf[edge.from, default: []].append(edge.to) }
+        let required = table.pairs(try requires())
+        let scheduled = table.pairs(try scheduledBys())
+        requirementOf = Self.bindings(required, count: table.count)
+        schedulerOf = Self.bindings(scheduled, count: table.count)
 
-        let schedulerOf = self.schedulerOf
-        let needsAutoSelection = activeIDs.contains { (schedulerOf[$0] ?? []).isEmpty }
+        let needsAutoSelection = activeIDs.contains { id in
+            table.lookup(id).map { schedulerOf[Int($0)] == Self.none } ?? true
+        }
         if needsAutoSelection {
             for scheduler in schedulers where scheduler.id.hasPrefix("slurm_schedulers__") {
                 walltimes[scheduler.id] = try SlurmWalltime.seconds(scheduler["walltime"]?.stringValue)
@@ -134,10 +149,16 @@ struct InitializationPlan {
         }
 
         // 4.3 step 3: blocked = reachable in one or more steps from a job that is not done.
-        var queue: [String] = []
-        for job in jobIDs where !doneIDs.contains(job) {
-            for dependent in dependents[job] ?? []
-            where jobIDSet.contains(dependent) && blocked.insert(dependent).inserted {
+        let dependents = Adjacency(existing + derived, count: table.count)
+        var done = [Bool](repeating: false, count: jobCount)
+        for id in doneIDs {
+            if let number = table.lookup(id), Int(number) < jobCount { done[Int(number)] = true }
+        }
+        blocked = [Bool](repeating: false, count: table.count)
+        var queue: [Int32] = []
+        for job in 0..<Int32(jobCount) where !done[Int(job)] {
+            for dependent in dependents[job] where Int(dependent) < jobCount && !blocked[Int(dependent)] {
+                blocked[Int(dependent)] = true
                 queue.append(dependent)
             }
         }
@@ -145,23 +166,45 @@ struct InitializationPlan {
         while index < queue.count {
             let current = queue[index]
             index += 1
-            for dependent in dependents[current] ?? []
-            where jobIDSet.contains(dependent) && blocked.insert(dependent).inserted {
+            for dependent in dependents[current] where Int(dependent) < jobCount && !blocked[Int(dependent)] {
+                blocked[Int(dependent)] = true
                 queue.append(dependent)
             }
         }
     }
 
+    /// By handle number: the `to` of its one edge, `none`, or `several`.
+    private static func bindings(_ edges: [NumberedEdge], count: Int) -> [Int32] {
+        var bound = [Int32](repeating: none, count: count)
+        for edge in edges {
+            let index = Int(edge.from)
+            bound[index] = bound[index] == none ? edge.to : several
+        }
+        return bound
+    }
+
+    /// How many `blocks` edges the pass derived.
+    var newBlockCount: Int { derived.count }
+
+    /// The derived `blocks` edges in `range` (of `0..<newBlockCount`), as handles, in derivation order.
+    func newBlocks(_ range: Range<Int>) -> [(from: String, to: String)] {
+        derived[range].map { (table[$0.from], table[$0.to]) }
+    }
+
     /// The new status and cache of an active (not disabled) job, or `nil` when both are unchanged.
     func change(of job: Document) throws -> Change? {
-        let required = (requiresOf[job.id] ?? [])
-        guard required.count <= 1, (schedulerOf[job.id] ?? []).count <= 1 else { throw ServiceError.internalError }
-        let rr = required.first.flatMap { requirementByID[$0]?.body } ?? ResourceRequirementsLookup.defaults
+        let number = table.lookup(job.id).map(Int.init)
+        let requirement = number.map { requirementOf[$0] } ?? Self.none
+        let bound = number.map { schedulerOf[$0] } ?? Self.none
+        guard requirement != Self.several, bound != Self.several else { throw ServiceError.internalError }
+        let rr =
+            (requirement == Self.none ? nil : requirementByID[table[requirement]]?.body)
+            ?? ResourceRequirementsLookup.defaults
         let memory = try MemorySize.bytes(rr["memory"]?.stringValue ?? "")
         let runtime = try ISODuration.seconds(rr["runtime"]?.stringValue ?? "")
         let scheduler: String
-        if let bound = schedulerOf[job.id]?.first {
-            scheduler = bound
+        if bound != Self.none {
+            scheduler = table[bound]
         } else if schedulers.count == 1 {
             let only = schedulers[0]
             if let walltime = walltimes[only.id] {
@@ -179,7 +222,8 @@ struct InitializationPlan {
         cache["runtime_seconds"] = .double(runtime)
         cache["num_nodes"] = rr["num_nodes"] ?? 1
         cache["scheduler_config_id"] = .string(scheduler)
-        let status: JobStatus = blocked.contains(job.id) ? .blocked : (job.jobStatus == .done ? .done : .ready)
+        let status: JobStatus =
+            number.map { blocked[$0] } == true ? .blocked : (job.jobStatus == .done ? .done : .ready)
         // Compared as the database compares values: a backend that renders
         // 43200.0 as 43200 (ArangoDB) must not make an unchanged job look changed.
         guard job["status"] != status.json || !(job["internal"] ?? .null).looselyEquals(.object(cache)) else {
