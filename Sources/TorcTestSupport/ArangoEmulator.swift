@@ -7,6 +7,10 @@ import Foundation
 /// Tests that need ArangoDB and cannot get one fail (the start throws); they
 /// never skip.
 ///
+/// Starting and stopping never hold a thread of the cooperative pool (see
+/// `ProcessExit`): the emulator's first line is read on a thread of its own and
+/// its end is awaited.
+///
 /// `@unchecked Sendable`: every property is a `let` set in `init`; the only
 /// non-`Sendable` one, the watchdog `Process`, is touched again only by `stop()`.
 public final class ArangoEmulator: @unchecked Sendable {
@@ -16,6 +20,8 @@ public final class ArangoEmulator: @unchecked Sendable {
     /// emulator when it receives SIGTERM (`stop()`) or when the test process
     /// has ended in any way, so no emulator outlives its tests.
     private let process: Process?
+    /// Where the watchdog's end is signalled (nil for an external server).
+    private let exit: ProcessExit?
     /// Where the emulator keeps its data, when started with persistence.
     public let dataDirectory: String?
     private let port: Int
@@ -31,34 +37,37 @@ public final class ArangoEmulator: @unchecked Sendable {
     }
 
     /// The server every test of a process shares: `TORC_TEST_ARANGO_URL`, or one emulator started on first use.
-    public static func shared() throws -> ArangoEmulator {
-        try sharedInstance.get()
+    public static func shared() async throws -> ArangoEmulator {
+        try await sharedStart.value
     }
 
-    private static let sharedInstance: Result<ArangoEmulator, any Error> = Result {
+    /// Started once, on first use; callers that come while it starts await the same start.
+    private static let sharedStart = Task<ArangoEmulator, any Error> {
         if let url = ProcessInfo.processInfo.environment["TORC_TEST_ARANGO_URL"], !url.isEmpty {
             return ArangoEmulator(external: url)
         }
-        return try ArangoEmulator.start()
+        return try await ArangoEmulator.start()
     }
 
     private init(external url: String) {
         self.url = url
         process = nil
+        exit = nil
         dataDirectory = nil
         port = Int(url.split(separator: ":").last ?? "") ?? 0
     }
 
-    private init(url: String, process: Process, dataDirectory: String?, port: Int) {
+    private init(url: String, process: Process, exit: ProcessExit, dataDirectory: String?, port: Int) {
         self.url = url
         self.process = process
+        self.exit = exit
         self.dataDirectory = dataDirectory
         self.port = port
     }
 
     /// Starts an emulator; `port` 0 picks a free one, `dataDirectory` makes it persistent.
-    public static func start(port: Int = 0, dataDirectory: String? = nil, extraArguments: [String] = []) throws
-        -> ArangoEmulator
+    public static func start(port: Int = 0, dataDirectory: String? = nil, extraArguments: [String] = [])
+        async throws -> ArangoEmulator
     {
         let script = Self.script
         guard FileManager.default.fileExists(atPath: script) else {
@@ -80,25 +89,27 @@ public final class ArangoEmulator: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
+        let exit = ProcessExit(watching: process)
         try process.run()
-        // The emulator prints one line when it accepts connections.
-        var line = Data()
+        // The emulator prints one line when it accepts connections; the read blocks, on a thread of its own.
         let handle = output.fileHandleForReading
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty { break }
-            if byte == Data([0x0A]) { break }
-            line.append(byte)
+        let text = try await onOwnThread(name: "emulator start") {
+            var line = Data()
+            while true {
+                let byte = handle.readData(ofLength: 1)
+                if byte.isEmpty || byte == Data([0x0A]) { break }
+                line.append(byte)
+            }
+            return String(decoding: line, as: UTF8.self)
         }
-        let text = String(decoding: line, as: UTF8.self)
         guard let range = text.range(of: "http://") else {
             process.terminate()
+            await exit.wait()
             throw EmulatorError("the ArangoDB emulator did not start: '\(text)'")
         }
         let url = String(text[range.lowerBound...].prefix { $0 != " " })
         let actualPort = Int(url.split(separator: ":").last ?? "") ?? port
-        return ArangoEmulator(url: url, process: process, dataDirectory: dataDirectory, port: actualPort)
+        return ArangoEmulator(url: url, process: process, exit: exit, dataDirectory: dataDirectory, port: actualPort)
     }
 
     /// The port it listens on.
@@ -106,13 +117,16 @@ public final class ArangoEmulator: @unchecked Sendable {
 
     /// Kills the emulator (SIGKILL, like a crash: with a data directory its
     /// data survives) and waits for it to exit.
-    public func stop() {
-        guard let process, process.isRunning else { return }
+    public func stop() async {
+        guard let process, let exit, !exit.hasExited else { return }
         process.terminate()
-        process.waitUntilExit()
+        await exit.wait()
     }
 
-    deinit { stop() }
+    /// An emulator its owner lost track of (a thrown test) does not outlive it.
+    deinit {
+        if let process, process.isRunning { process.terminate() }
+    }
 }
 
 /// The emulator could not be started.

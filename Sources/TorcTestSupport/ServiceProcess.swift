@@ -17,33 +17,82 @@ public final class ServiceProcess: @unchecked Sendable {
     /// The base URL of database `database`.
     public func baseURL(database: String) -> String { "http://127.0.0.1:\(port)/_db/\(database)/torc-service" }
 
-    /// Starts `binary` with `arguments` plus `--port`; waits until it accepts connections.
+    /// Where the process's end is signalled (`stop()` awaits it).
+    private let exit: ProcessExit
+
+    /// Launches `binary` with `arguments` plus `--port`; `start` waits until it accepts connections.
     /// `sqlite:{dataDirectory}` in an argument stands for the process's own directory.
-    public init(binary: String, arguments: [String], port: Int? = nil, log: String? = nil) throws {
+    private init(binary: String, arguments: [String], port: Int?, log: String?) throws {
         self.port = try port ?? Self.freePort()
-        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("torc-service-\(UUID())").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torc-service-\(UUID())").path
+        dataDirectory = directory
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments =
             ["--port", "\(self.port)"]
             + arguments.map {
-                $0.replacingOccurrences(of: "{dataDirectory}", with: dataDirectory)
+                $0.replacingOccurrences(of: "{dataDirectory}", with: directory)
             }
         if let log {
-            FileManager.default.createFile(atPath: log, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
             process.standardError = FileHandle(forWritingAtPath: log)
         }
         process.standardOutput = FileHandle.nullDevice
+        exit = ProcessExit(watching: process)
         try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if Self.accepts(port: self.port) { return }
-            guard process.isRunning else {
-                throw ServiceProcessError("torc-service exited with \(process.terminationStatus)")
+    }
+
+    /// Starts `binary` with `arguments` plus `--port` and returns once it accepts
+    /// connections (within 60 s). The wait sleeps between attempts instead of
+    /// holding a thread (see `ProcessExit`).
+    public static func start(
+        binary: String, arguments: [String], port: Int? = nil, log: String? = nil
+    ) async throws -> ServiceProcess {
+        let service = try ServiceProcess(binary: binary, arguments: arguments, port: port, log: log)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if Self.accepts(port: service.port) { return service }
+            if service.exit.hasExited {
+                await service.stop()
+                throw ServiceProcessError("torc-service exited with \(service.process.terminationStatus)")
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
-        process.terminate()
+        await service.stop()
         throw ServiceProcessError("torc-service did not start within 60 s")
+    }
+
+    /// Runs `body` with `count` service processes started side by side on the
+    /// same arguments, and stops them all afterwards, also when `body` throws.
+    public static func with<T: Sendable>(
+        count: Int = 1, binary: String = debugBinary, arguments: [String],
+        _ body: ([ServiceProcess]) async throws -> T
+    ) async throws -> T {
+        let started = await withTaskGroup(of: Result<ServiceProcess, any Error>.self) { group in
+            for _ in 0..<count {
+                group.addTask {
+                    do { return .success(try await start(binary: binary, arguments: arguments)) } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        var services: [ServiceProcess] = []
+        var failure: (any Error)?
+        for result in started {
+            switch result {
+            case .success(let service): services.append(service)
+            case .failure(let error): failure = failure ?? error
+            }
+        }
+        let outcome: Result<T, any Error>
+        if let failure {
+            outcome = .failure(failure)
+        } else {
+            do { outcome = .success(try await body(services)) } catch { outcome = .failure(error) }
+        }
+        for service in services { await service.stop() }
+        return try outcome.get()
     }
 
     /// The torc-service binary of this package's debug build, or `TORC_SERVICE_BIN`.
@@ -73,11 +122,19 @@ public final class ServiceProcess: @unchecked Sendable {
         return nil
     }
 
-    public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+    /// Stops the process (SIGTERM), waits for its end without holding a
+    /// thread, and removes its data directory.
+    public func stop() async {
+        if !exit.hasExited {
+            process.terminate()
+            await exit.wait()
+        }
         try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+
+    /// A process its owner lost track of (a thrown test) does not outlive it.
+    deinit {
+        if process.isRunning { process.terminate() }
     }
 
     public static func freePort() throws -> Int {

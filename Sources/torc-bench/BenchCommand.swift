@@ -122,113 +122,130 @@ struct BenchCommand: AsyncParsableCommand {
                 .appendingPathComponent("torc-service").path
             let store =
                 arangoUrl.map { ["--store", "arangodb", "--arango-url", $0] } ?? ["--store", "sqlite:{dataDirectory}"]
-            server = try ServiceProcess(binary: binary, arguments: store + ["--log-level", "warning"])
-            base = "http://127.0.0.1:\(server!.port)/_db/bench/torc-service"
+            let started = try await ServiceProcess.start(binary: binary, arguments: store + ["--log-level", "warning"])
+            server = started
+            base = "http://127.0.0.1:\(started.port)/_db/bench/torc-service"
         }
-        defer { server?.stop() }
-        if let minutes = soak.soakMinutes {
-            try await runSoak(minutes: minutes, base: base, server: server)
-            return
+        // The server is stopped (and its data removed) also when a scenario fails.
+        let outcome: Result<Void, any Error>
+        do {
+            try await measure(base: base, server: server)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
         }
-        let longPoll = selected.contains("long_poll")
-        let session = APISession(
-            base: base, connections: max(workerCounts.max() ?? 1, clients, longPoll ? waiters + 8 : 0) + 2)
-        let scenarios = Scenarios(session: session, server: server)
-        func wanted(_ name: String) -> Bool { selected.contains(name) }
-        var results: [ScenarioResult] = []
-        func recordResult(_ result: ScenarioResult) {
-            results.append(result)
-            FileHandle.standardError.write(
-                Data(
-                    """
-                    \(result.scenario) \(JSONWriter.string(.object(result.parameters))) \
-                    \(JSONWriter.string(.object(result.figures)))\n
-                    """
-                    .utf8))
-        }
+        await server?.stop()
+        try outcome.get()
 
-        // The ceiling first, on a small workflow, so every throughput can be related to it.
-        var ceilingRate: Double?
-        if wanted("ceiling") {
-            let (small, _) = try await scenarios.create(jobs: 100, shape: .independent)
-            let ceiling = try await scenarios.ceiling(small, clients: clients, requestsPerClient: requestsPerClient * 2)
-            record(ceiling)
-            ceilingRate = ceiling.figures["requests_per_second"]?.doubleValue
-            _ = try await session.call(.delete, "/workflows/\(small)")
-        }
-        func record(_ result: ScenarioResult) { recordResult(result) }
-        func ratio(_ figure: JSONValue?) -> JSONValue? {
-            guard let ceilingRate, let value = figure?.doubleValue else { return nil }
-            return .double(value / ceilingRate)
-        }
-        if wanted("arango_requests") {
-            guard let arangoUrl else { throw ValidationError("arango_requests needs --arango-url") }
-            record(try await scenarios.arangoRequests(counter: ArangoRequestCounter(arangoURL: arangoUrl)))
-        }
-        let needsInitialize = wanted("initialize") || wanted("drain") || wanted("paging")
-        let needsWorkflow = needsInitialize || wanted("create") || wanted("user_data")
+        /// Runs the selected scenarios (or the soak) against `base`.
+        func measure(base: String, server: ServiceProcess?) async throws {
+            if let minutes = soak.soakMinutes {
+                try await runSoak(minutes: minutes, base: base, server: server)
+                return
+            }
+            let longPoll = selected.contains("long_poll")
+            let session = APISession(
+                base: base, connections: max(workerCounts.max() ?? 1, clients, longPoll ? waiters + 8 : 0) + 2)
+            let scenarios = Scenarios(session: session, server: server)
+            func wanted(_ name: String) -> Bool { selected.contains(name) }
+            var results: [ScenarioResult] = []
+            func recordResult(_ result: ScenarioResult) {
+                results.append(result)
+                FileHandle.standardError.write(
+                    Data(
+                        """
+                        \(result.scenario) \(JSONWriter.string(.object(result.parameters))) \
+                        \(JSONWriter.string(.object(result.figures)))\n
+                        """
+                        .utf8))
+            }
 
-        for size in jobSizes where needsWorkflow {
-            for (shape, priorityMode) in shapeList.flatMap({ shape in priorityModes.map { (shape, $0) } }) {
-                /// Records a result, naming the priorities mode when jobs carry priorities.
-                func record(_ result: ScenarioResult) {
-                    var result = result
-                    if priorityMode != .none { result.parameters["priorities"] = .string(priorityMode.rawValue) }
-                    recordResult(result)
-                }
-                for workerCount in workerCounts {
-                    let first = workerCount == workerCounts.first
-                    // Only the drain needs a new workflow per runner count.
-                    guard first || wanted("drain") else { continue }
-                    let (workflow, create) = try await scenarios.create(
-                        jobs: size, shape: shape, priorities: priorityMode)
-                    if first && wanted("create") { record(create) }
-                    if needsInitialize {
-                        let initialize = try await scenarios.initialize(workflow, jobs: size, shape: shape)
-                        if first && wanted("initialize") { record(initialize) }
+            // The ceiling first, on a small workflow, so every throughput can be related to it.
+            var ceilingRate: Double?
+            if wanted("ceiling") {
+                let (small, _) = try await scenarios.create(jobs: 100, shape: .independent)
+                let ceiling = try await scenarios.ceiling(
+                    small, clients: clients, requestsPerClient: requestsPerClient * 2)
+                record(ceiling)
+                ceilingRate = ceiling.figures["requests_per_second"]?.doubleValue
+                _ = try await session.call(.delete, "/workflows/\(small)")
+            }
+            func record(_ result: ScenarioResult) { recordResult(result) }
+            func ratio(_ figure: JSONValue?) -> JSONValue? {
+                guard let ceilingRate, let value = figure?.doubleValue else { return nil }
+                return .double(value / ceilingRate)
+            }
+            if wanted("arango_requests") {
+                guard let arangoUrl else { throw ValidationError("arango_requests needs --arango-url") }
+                record(try await scenarios.arangoRequests(counter: ArangoRequestCounter(arangoURL: arangoUrl)))
+            }
+            let needsInitialize = wanted("initialize") || wanted("drain") || wanted("paging")
+            let needsWorkflow = needsInitialize || wanted("create") || wanted("user_data")
+
+            for size in jobSizes where needsWorkflow {
+                for (shape, priorityMode) in shapeList.flatMap({ shape in priorityModes.map { (shape, $0) } }) {
+                    /// Records a result, naming the priorities mode when jobs carry priorities.
+                    func record(_ result: ScenarioResult) {
+                        var result = result
+                        if priorityMode != .none { result.parameters["priorities"] = .string(priorityMode.rawValue) }
+                        recordResult(result)
                     }
-                    if first && wanted("paging") {
-                        record(try await scenarios.paging(workflow, jobs: size, shape: shape))
-                    }
-                    if wanted("drain") {
-                        var drain = try await scenarios.drain(
-                            workflow, jobs: size, workers: workerCount, shape: shape, batch: batch,
-                            waitSeconds: waitSeconds)
-                        drain.figures["calls_ratio_to_ceiling"] = ratio(drain.figures["calls_per_second"])
-                        drain.figures["jobs_ratio_to_ceiling"] = ratio(drain.figures["jobs_per_second"])
-                        record(drain)
-                    }
-                    if first && shape == shapeList.first && priorityMode == priorityModes.first && wanted("user_data") {
-                        var userData = try await scenarios.userData(
-                            workflow, clients: clients, requestsPerClient: requestsPerClient)
-                        userData.parameters["jobs"] = .int(Int64(size))
-                        userData.figures["ratio_to_ceiling"] = ratio(userData.figures["requests_per_second"])
-                        record(userData)
-                    }
-                    let (_, deleteSeconds) = try await session.call(.delete, "/workflows/\(workflow)")
-                    if first && wanted("delete") {
-                        var figures: JSONObject = ["seconds": .double(deleteSeconds)]
-                        figures.merge(scenarios.memoryFigures()) { $1 }
-                        record(
-                            ScenarioResult(
-                                scenario: "delete",
-                                parameters: ["jobs": .int(Int64(size)), "shape": .string(shape.rawValue)],
-                                figures: figures))
+                    for workerCount in workerCounts {
+                        let first = workerCount == workerCounts.first
+                        // Only the drain needs a new workflow per runner count.
+                        guard first || wanted("drain") else { continue }
+                        let (workflow, create) = try await scenarios.create(
+                            jobs: size, shape: shape, priorities: priorityMode)
+                        if first && wanted("create") { record(create) }
+                        if needsInitialize {
+                            let initialize = try await scenarios.initialize(workflow, jobs: size, shape: shape)
+                            if first && wanted("initialize") { record(initialize) }
+                        }
+                        if first && wanted("paging") {
+                            record(try await scenarios.paging(workflow, jobs: size, shape: shape))
+                        }
+                        if wanted("drain") {
+                            var drain = try await scenarios.drain(
+                                workflow, jobs: size, workers: workerCount, shape: shape, batch: batch,
+                                waitSeconds: waitSeconds)
+                            drain.figures["calls_ratio_to_ceiling"] = ratio(drain.figures["calls_per_second"])
+                            drain.figures["jobs_ratio_to_ceiling"] = ratio(drain.figures["jobs_per_second"])
+                            record(drain)
+                        }
+                        if first && shape == shapeList.first && priorityMode == priorityModes.first
+                            && wanted("user_data")
+                        {
+                            var userData = try await scenarios.userData(
+                                workflow, clients: clients, requestsPerClient: requestsPerClient)
+                            userData.parameters["jobs"] = .int(Int64(size))
+                            userData.figures["ratio_to_ceiling"] = ratio(userData.figures["requests_per_second"])
+                            record(userData)
+                        }
+                        let (_, deleteSeconds) = try await session.call(.delete, "/workflows/\(workflow)")
+                        if first && wanted("delete") {
+                            var figures: JSONObject = ["seconds": .double(deleteSeconds)]
+                            figures.merge(scenarios.memoryFigures()) { $1 }
+                            record(
+                                ScenarioResult(
+                                    scenario: "delete",
+                                    parameters: ["jobs": .int(Int64(size)), "shape": .string(shape.rawValue)],
+                                    figures: figures))
+                        }
                     }
                 }
             }
-        }
 
-        if longPoll {
-            record(try await scenarios.longPoll(waiters: waiters, releases: releases))
-        }
+            if longPoll {
+                record(try await scenarios.longPoll(waiters: waiters, releases: releases))
+            }
 
-        let report = BenchReport(
-            results: results, machine: MachineInfo.current(), command: CommandLine.arguments.joined(separator: " "))
-        try Data(JSONWriter.bytes(report.json)).write(to: URL(fileURLWithPath: json))
-        let table = report.markdown
-        print(table)
-        if let markdown { try table.write(toFile: markdown, atomically: true, encoding: .utf8) }
+            let report = BenchReport(
+                results: results, machine: MachineInfo.current(), command: CommandLine.arguments.joined(separator: " "))
+            try Data(JSONWriter.bytes(report.json)).write(to: URL(fileURLWithPath: json))
+            let table = report.markdown
+            print(table)
+            if let markdown { try table.write(toFile: markdown, atomically: true, encoding: .utf8) }
+        }
     }
 
     func parseList(_ text: String) throws -> [Int] {

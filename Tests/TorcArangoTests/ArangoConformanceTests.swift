@@ -8,20 +8,20 @@ import TorcTestSupport
 /// (or the server named by `TORC_TEST_ARANGO_URL`).
 @Suite("ArangoDB store conformance")
 struct ArangoConformanceTests {
-    static let provider: Result<ArangoStoreProvider, any Error> = Result {
-        let server = try ArangoEmulator.shared()
+    static let provider = Task<ArangoStoreProvider, any Error> {
+        let server = try await ArangoEmulator.shared()
         return ArangoStoreProvider(configuration: ArangoConfiguration(endpoints: [server.url]))
     }
 
     @Test("conformance", arguments: StoreConformance.checks)
     func conformance(check: StoreConformanceCheck) async throws {
-        let provider = try Self.provider.get()
+        let provider = try await Self.provider.value
         try await check.run(try await provider.store(forDatabase: "conformance"))
     }
 
     @Test("start-up check reports the version, and bad credentials or an unreachable server clearly")
     func startupCheck() async throws {
-        let server = try ArangoEmulator.shared()
+        let server = try await ArangoEmulator.shared()
         let version = try await ArangoStoreProvider(configuration: ArangoConfiguration(endpoints: [server.url]))
             .checkConnection()
         #expect(!version.isEmpty)
@@ -46,7 +46,7 @@ struct ArangoConformanceTests {
 
     @Test("a request fails over to the next endpoint when the first one is down")
     func failOver() async throws {
-        let server = try ArangoEmulator.shared()
+        let server = try await ArangoEmulator.shared()
         let provider = ArangoStoreProvider(
             configuration: ArangoConfiguration(
                 endpoints: ["http://127.0.0.1:1", server.url], connectTimeout: .seconds(1)))

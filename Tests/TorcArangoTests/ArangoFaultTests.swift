@@ -16,15 +16,21 @@ struct ArangoFaultTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("torc-emulator-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var emulator = try ArangoEmulator.start(dataDirectory: directory)
-        let port = emulator.listenPort
-        let service = try ServiceProcess(
-            binary: ServiceProcess.debugBinary,
+        let emulator = try await ArangoEmulator.start(dataDirectory: directory)
+        let restarted = try await ServiceProcess.with(
             arguments: [
                 "--store", "arangodb", "--arango-url", emulator.url, "--arango-timeout", "3", "--log-level", "error",
-            ])
-        defer { service.stop() }
-        let base = service.baseURL(database: "outage")
+            ]
+        ) { services in
+            try await Self.outage(of: emulator, base: services[0].baseURL(database: "outage"), directory: directory)
+        }
+        await restarted.stop()
+    }
+
+    /// Stops `emulator` under load, checks the answers while it is down, restarts it on the same port and
+    /// data, and checks the recovery; returns the restarted emulator.
+    static func outage(of emulator: ArangoEmulator, base: String, directory: String) async throws -> ArangoEmulator {
+        let port = emulator.listenPort
         let http = JSONHTTP(timeout: .seconds(30))
         let workflow = try await http.ok(.post, "\(base)/workflows", ["name": "outage"])
         let key = workflow["_key"]?.stringValue ?? ""
@@ -54,7 +60,7 @@ struct ArangoFaultTests {
             }
         }
         try await Task.sleep(for: .milliseconds(500))
-        emulator.stop()
+        await emulator.stop()
 
         // While ArangoDB is down: 503 in the error format, within the timeout (plus slack).
         let started = ContinuousClock.now
@@ -66,8 +72,7 @@ struct ArangoFaultTests {
         #expect(try await http.call(.get, "\(base)/workflows/\(key)").status == 503)
 
         // ArangoDB back on the same port with the same data: the service recovers by itself.
-        emulator = try ArangoEmulator.start(port: port, dataDirectory: directory)
-        defer { emulator.stop() }
+        let restarted = try await ArangoEmulator.start(port: port, dataDirectory: directory)
         var recovered = false
         for _ in 0..<100 {
             if try await http.call(.get, "\(base)/workflows/\(key)").status == 200 {
@@ -89,6 +94,7 @@ struct ArangoFaultTests {
         #expect(stored >= acknowledged.value, "every write answered 200 is stored (\(stored) of \(acknowledged.value))")
         let after = try await http.call(.post, "\(base)/workflows/\(key)/events", ["after": true])
         #expect(after.status == 200)
+        return restarted
     }
 }
 

@@ -92,15 +92,20 @@ struct ArangoLayoutTests {
 
     @Test("a database written by the original is served and driven to completion; our writes keep its layout")
     func originalDatabase() async throws {
-        let server = try ArangoEmulator.shared()
+        let server = try await ArangoEmulator.shared()
         let database = "legacy\(UInt32.random(in: 0...UInt32.max))"
         let http = JSONHTTP()
         try await Self.buildOriginal(http, server.url, database: database)
-        let service = try ServiceProcess(
-            binary: ServiceProcess.debugBinary,
-            arguments: ["--store", "arangodb", "--arango-url", server.url, "--log-level", "warning"])
-        defer { service.stop() }
-        let base = service.baseURL(database: database)
+        try await ServiceProcess.with(
+            arguments: ["--store", "arangodb", "--arango-url", server.url, "--log-level", "warning"]
+        ) { services in
+            try await Self.serveOriginal(
+                http, server.url, base: services[0].baseURL(database: database), database: database)
+        }
+    }
+
+    /// Reads the original's workflow, drives it to completion and checks where the writes went.
+    static func serveOriginal(_ http: JSONHTTP, _ serverURL: String, base: String, database: String) async throws {
 
         // Read as stored.
         let workflows = try await http.ok(.get, "\(base)/workflows")
@@ -119,7 +124,7 @@ struct ArangoLayoutTests {
         #expect(try await http.ok(.get, "\(base)/workflows/is_complete/100")["is_complete"] == true)
 
         // What torc-service wrote is where the original would have written it.
-        let db = "\(server.url)/_db/\(database)"
+        let db = "\(serverURL)/_db/\(database)"
         let cached = try await http.ok(.get, "\(db)/_api/document/jobs__100/202")
         #expect(cached["status"] == "done")
         #expect(cached["internal"]?["num_cpus"] == 2 && cached["internal"]?["memory_bytes"] == .int(1 << 30))
@@ -155,16 +160,16 @@ struct ArangoLayoutTests {
 
     @Test("a database that does not exist is created on first use, with the global collections and graph")
     func createdOnFirstUse() async throws {
-        let server = try ArangoEmulator.shared()
+        let server = try await ArangoEmulator.shared()
         let database = "fresh\(UInt32.random(in: 0...UInt32.max))"
-        let service = try ServiceProcess(
-            binary: ServiceProcess.debugBinary,
-            arguments: ["--store", "arangodb", "--arango-url", server.url, "--log-level", "warning"])
-        defer { service.stop() }
-        let http = JSONHTTP()
-        let list = try await http.ok(.get, "\(service.baseURL(database: database))/workflows")
-        #expect(list["items"] == [])
-        let graph = try await http.ok(.get, "\(server.url)/_db/\(database)/_api/gharial/workflow_graph")
-        #expect(graph["graph"]?["edgeDefinitions"]?.arrayValue?.count == 2)
+        try await ServiceProcess.with(
+            arguments: ["--store", "arangodb", "--arango-url", server.url, "--log-level", "warning"]
+        ) { services in
+            let http = JSONHTTP()
+            let list = try await http.ok(.get, "\(services[0].baseURL(database: database))/workflows")
+            #expect(list["items"] == [])
+            let graph = try await http.ok(.get, "\(server.url)/_db/\(database)/_api/gharial/workflow_graph")
+            #expect(graph["graph"]?["edgeDefinitions"]?.arrayValue?.count == 2)
+        }
     }
 }

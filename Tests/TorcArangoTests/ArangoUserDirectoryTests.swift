@@ -12,7 +12,7 @@ import TorcTestSupport
 struct ArangoUserDirectoryTests {
     @Test("ArangoDB accepts a user's right password and refuses a wrong one or an unknown user")
     func credentials() async throws {
-        let server = try ArangoEmulator.shared()
+        let server = try await ArangoEmulator.shared()
         let provider = ArangoStoreProvider(configuration: ArangoConfiguration(endpoints: [server.url]))
         let user = "u\(UInt32.random(in: 0...UInt32.max))"
         try await JSONHTTP().ok(.post, server.url + "/_api/user", ["user": .string(user), "passwd": "s3cret pass"])

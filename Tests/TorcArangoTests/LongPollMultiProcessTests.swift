@@ -20,18 +20,21 @@ struct LongPollMultiProcessTests {
 
     @Test("two processes on one ArangoDB database")
     func arango() async throws {
-        let server = try ArangoEmulator.shared()
+        let server = try await ArangoEmulator.shared()
         try await Self.wakeAcrossProcesses(
             arguments: ["--store", "arangodb", "--arango-url", server.url, "--log-level", "warning"],
             database: "longpoll\(UInt32.random(in: 0...UInt32.max))")
     }
 
     static func wakeAcrossProcesses(arguments: [String], database: String) async throws {
-        let waiting = try ServiceProcess(binary: ServiceProcess.debugBinary, arguments: arguments)
-        defer { waiting.stop() }
-        let completing = try ServiceProcess(binary: ServiceProcess.debugBinary, arguments: arguments)
-        defer { completing.stop() }
-        let (a, b) = (waiting.baseURL(database: database), completing.baseURL(database: database))
+        try await ServiceProcess.with(count: 2, arguments: arguments) { services in
+            try await wakeAcross(
+                waiting: services[0].baseURL(database: database), completing: services[1].baseURL(database: database))
+        }
+    }
+
+    /// A call waits on `a`; the job it waits for is made ready through `b`.
+    static func wakeAcross(waiting a: String, completing b: String) async throws {
         let http = JSONHTTP()
         let workflow = try await http.ok(
             .post, "\(b)/workflow_specifications",
@@ -60,6 +63,8 @@ struct LongPollMultiProcessTests {
         let answer = try await parked
         let delay = ContinuousClock.now - completed
         #expect(answer["jobs"]?.arrayValue?.first?["name"] == "second", "the other process's change reached the waiter")
-        #expect(delay < .seconds(5), "within the polling bound: \(delay)")
+        // The poll runs every 250 ms; the wide margin (a third of the call's 30 s) is for loaded machines,
+        // and still tells the wake-up from the time-out.
+        #expect(delay < .seconds(10), "within the polling bound: \(delay)")
     }
 }

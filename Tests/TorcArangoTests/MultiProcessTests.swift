@@ -12,7 +12,7 @@ import TorcTestSupport
 struct MultiProcessTests {
     @Test("two service processes on one ArangoDB database hand every job out exactly once", arguments: 1...2)
     func twoProcesses(round: Int) async throws {
-        let server = try ArangoEmulator.shared()
+        let server = try await ArangoEmulator.shared()
         let arguments = ["--store", "arangodb", "--arango-url", server.url, "--log-level", "warning"]
         try await Self.handOut(arguments: arguments, database: "twoproc\(round)x\(UInt32.random(in: 0...UInt32.max))")
     }
@@ -27,11 +27,12 @@ struct MultiProcessTests {
 
     /// 16 runners, alternating between two processes, drain 240 independent jobs.
     static func handOut(arguments: [String], database: String) async throws {
-        let first = try ServiceProcess(binary: ServiceProcess.debugBinary, arguments: arguments)
-        defer { first.stop() }
-        let second = try ServiceProcess(binary: ServiceProcess.debugBinary, arguments: arguments)
-        defer { second.stop() }
-        let bases = [first.baseURL(database: database), second.baseURL(database: database)]
+        try await ServiceProcess.with(count: 2, arguments: arguments) { services in
+            try await handOut(bases: services.map { $0.baseURL(database: database) })
+        }
+    }
+
+    static func handOut(bases: [String]) async throws {
         let http = JSONHTTP()
         let jobCount = 240
         let specification: JSONValue = [

@@ -62,17 +62,18 @@ struct RequestBudgetTests {
 
     @Test("a call stays within its ArangoDB request budget", arguments: Call.allCases)
     func budget(call: Call) async throws {
-        let emulator = try ArangoEmulator.start()
-        defer { emulator.stop() }
-        let service = try ServiceProcess(
-            binary: ServiceProcess.debugBinary,
-            arguments: ["--store", "arangodb", "--arango-url", emulator.url, "--log-level", "warning"])
-        defer { service.stop() }
-        let http = JSONHTTP()
-        let base = service.baseURL(database: "budget")
-        let workflow = try await Self.workflow(http, base, shape: call.shape, completions: call.completions)
-        let counter = ArangoRequestCounter(arangoURL: emulator.url)
-        let used = try await Self.measure(call, http: http, base: base, workflow: workflow, counter: counter)
+        // An emulator of its own: its request counter sees this call only.
+        let emulator = try await ArangoEmulator.start()
+        let used = try await ServiceProcess.with(
+            arguments: ["--store", "arangodb", "--arango-url", emulator.url, "--log-level", "warning"]
+        ) { services in
+            let http = JSONHTTP()
+            let base = services[0].baseURL(database: "budget")
+            let workflow = try await Self.workflow(http, base, shape: call.shape, completions: call.completions)
+            let counter = ArangoRequestCounter(arangoURL: emulator.url)
+            return try await Self.measure(call, http: http, base: base, workflow: workflow, counter: counter)
+        }
+        await emulator.stop()
         print("ArangoDB requests of \(call.rawValue): \(used) (budget \(call.budget))")
         #expect(used <= call.budget, "\(call.rawValue) made \(used) ArangoDB requests, budget \(call.budget)")
     }

@@ -122,7 +122,7 @@ struct MetricsTests {
 
     @Test("ArangoDB requests are counted per API call, retries per backend")
     func arangoRequests() async throws {
-        let server = try ArangoEmulator.shared()
+        let server = try await ArangoEmulator.shared()
         let metrics = ServiceMetrics()
         var arango = ArangoConfiguration(endpoints: [server.url])
         arango.observer = metrics
@@ -184,7 +184,7 @@ struct HealthTests {
 
     @Test("readiness checks that ArangoDB answers and accepts the credentials")
     func arangoReadiness() async throws {
-        let server = try ArangoEmulator.shared()
+        let server = try await ArangoEmulator.shared()
         let good = ArangoStoreProvider(configuration: ArangoConfiguration(endpoints: [server.url]))
         try await OperationsHarness.withService(
             provider: good, observability: Observability(readiness: { _ = try await good.checkConnection() })

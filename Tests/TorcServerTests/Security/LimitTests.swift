@@ -6,6 +6,7 @@ import Testing
 import TorcCore
 @testable import TorcServer
 import TorcSQLite
+import TorcTestSupport
 
 /// Runs `body` with the port of a live server with `limits`.
 private func withLiveServer(
@@ -20,12 +21,11 @@ private func withLiveServer(
     }
 }
 
-/// Runs blocking socket work on a thread of its own: on the cooperative pool (two
-/// threads on a two-core machine) it would starve the server it talks to.
+/// Blocking socket work runs on a thread of its own (`onOwnThread`): on the
+/// cooperative pool (two threads on a two-core machine) it would starve the
+/// server it talks to.
 private func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
-    }
+    try await onOwnThread(name: "raw connection", work)
 }
 
 private let path = "/_db/test/torc-service/workflows"

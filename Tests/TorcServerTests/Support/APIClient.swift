@@ -43,8 +43,8 @@ enum TestStore {
     static let isArango = ProcessInfo.processInfo.environment["TORC_TEST_STORE"] == "arangodb"
 
     /// One ArangoDB provider for the whole test process (its connection pool is shared).
-    static let arango: Result<ArangoStoreProvider, any Error> = Result {
-        let server = try ArangoEmulator.shared()
+    static let arango = Task<ArangoStoreProvider, any Error> {
+        let server = try await ArangoEmulator.shared()
         return ArangoStoreProvider(configuration: ArangoConfiguration(endpoints: [server.url], maxConnections: 64))
     }
 }
@@ -82,7 +82,7 @@ struct APIClient: Sendable {
         let provider: any StoreProvider
         var database = "test"
         if TestStore.isArango {
-            provider = try TestStore.arango.get()
+            provider = try await TestStore.arango.value
             database = "t\(UInt64.random(in: 0...UInt64.max))"
         } else if onDisk {
             provider = try SQLiteStoreProvider(
