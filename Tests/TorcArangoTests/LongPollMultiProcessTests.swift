@@ -50,7 +50,7 @@ struct LongPollMultiProcessTests {
         let first =
             try await http.ok(.post, "\(b)/workflows/prepare_jobs_for_submission/\(w)", worker)["jobs"]?
             .arrayValue?.first ?? .null
-        async let parked = http.ok(.post, "\(a)/workflows/prepare_jobs_for_submission/\(w)?wait_seconds=30", worker)
+        async let parked = http.ok(.post, "\(a)/workflows/prepare_jobs_for_submission/\(w)?wait_seconds=300", worker)
         try await Task.sleep(for: .milliseconds(500))
         let key = first["_key"]?.stringValue ?? ""
         try await http.ok(
@@ -63,8 +63,9 @@ struct LongPollMultiProcessTests {
         let answer = try await parked
         let delay = ContinuousClock.now - completed
         #expect(answer["jobs"]?.arrayValue?.first?["name"] == "second", "the other process's change reached the waiter")
-        // The poll runs every 250 ms; the wide margin (a third of the call's 30 s) is for loaded machines,
-        // and still tells the wake-up from the time-out.
-        #expect(delay < .seconds(10), "within the polling bound: \(delay)")
+        // The poll runs every 250 ms. The wide margin (less than half the call's 300 s) is for loaded
+        // machines and for the emulator shared with other suites, which answers one request at a time; it
+        // still tells the wake-up from the time-out. The latency itself is the benchmark's to measure.
+        #expect(delay < .seconds(120), "woken by the other process's change, not by the time-out: \(delay)")
     }
 }

@@ -43,17 +43,20 @@ struct LongPollHandOutTests {
             let w = try await chain(api)
             let first = try await api.post("/workflows/prepare_jobs_for_submission/\(w)", Self.worker)
             #expect(names(first) == ["first"])
-            // The call may wait 60 s; an answer well before that came from the wake-up, not from
-            // the time-out. The margin is wide because a loaded machine can stall a test for seconds.
+            // The call may wait 300 s; an answer well before that came from the wake-up, not from the
+            // time-out (whose last look would find the job too). The margin is wide on purpose: on
+            // ArangoDB every test of the run shares one emulator, which answers one request at a time,
+            // so another suite's large request can hold this one's for tens of seconds. The wake-up's
+            // latency itself is measured by the benchmark (`--scenarios long_poll`), not here.
             let started = ContinuousClock.now
-            async let waited = api.post("/workflows/prepare_jobs_for_submission/\(w)?wait_seconds=60", Self.worker)
+            async let waited = api.post("/workflows/prepare_jobs_for_submission/\(w)?wait_seconds=300", Self.worker)
             try await Task.sleep(for: .milliseconds(300))
             try await complete(api, w, first["jobs"].arrayValue?.first ?? .null)
             let answer = try await waited
             let elapsed = ContinuousClock.now - started
             #expect(names(answer) == ["second"], "the newly ready job is handed to the waiting call")
             #expect(answer["jobs"].arrayValue?.first?["status"] == "submitted_pending")
-            #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(30), "answered on the wake-up: \(elapsed)")
+            #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(120), "answered on the wake-up: \(elapsed)")
         }
     }
 

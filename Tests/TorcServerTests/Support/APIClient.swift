@@ -45,7 +45,11 @@ enum TestStore {
     /// One ArangoDB provider for the whole test process (its connection pool is shared).
     static let arango = Task<ArangoStoreProvider, any Error> {
         let server = try await ArangoEmulator.shared()
-        return ArangoStoreProvider(configuration: ArangoConfiguration(endpoints: [server.url], maxConnections: 64))
+        // Every suite of the run shares this emulator, which answers one request at a time: behind another
+        // suite's large request a small one can wait tens of seconds, longer than the default 30 s timeout.
+        return ArangoStoreProvider(
+            configuration: ArangoConfiguration(
+                endpoints: [server.url], requestTimeout: .seconds(300), maxConnections: 64))
     }
 }
 
