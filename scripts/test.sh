@@ -47,6 +47,9 @@ echo "== benchmark smoke run (completion and correctness only, not speed)"
 .build/debug/torc-bench --server-binary .build/debug/torc-service --jobs 1000 --workers 4 \
     --requests-per-client 20 --json "$work/bench.json" > "$work/bench.md"
 cat "$work/bench.md"
+.build/debug/torc-bench --server-binary .build/debug/torc-service --jobs 1000 --shapes fan-in \
+    --scenarios root_completion --json "$work/bench-root.json" > "$work/bench-root.md"
+cat "$work/bench-root.md"
 
 echo "== schemathesis against the server and openapi/torc-service.yaml"
 port=$(free_port)

@@ -47,9 +47,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(
         help:
             """
-            Scenarios to run, comma-separated: ceiling, create, initialize, drain, user_data, arango_requests \
-            (needs --arango-url). Create always runs when a later scenario needs a workflow; ratios to the ceiling \
-            need the ceiling.
+            Scenarios to run, comma-separated: ceiling, create, initialize, paging, drain, user_data, delete, \
+            root_completion (fan-in shape: its root completed alone), long_poll, arango_requests (needs \
+            --arango-url). Create always runs when a later scenario needs a workflow; ratios to the ceiling need \
+            the ceiling.
             """
     )
     var scenarios: String = "ceiling,create,initialize,drain,user_data"
@@ -97,6 +98,7 @@ struct BenchCommand: AsyncParsableCommand {
         let selected = Set(scenarios.split(separator: ",").map(String.init))
         let known: Set = [
             "ceiling", "create", "initialize", "drain", "user_data", "arango_requests", "long_poll", "paging", "delete",
+            "root_completion",
         ]
         if let unknown = selected.subtracting(known).first { throw ValidationError("unknown scenario \(unknown)") }
         let shapeList = try shapes.split(separator: ",").map { text in
@@ -180,7 +182,7 @@ struct BenchCommand: AsyncParsableCommand {
                 record(try await scenarios.arangoRequests(counter: ArangoRequestCounter(arangoURL: arangoUrl)))
             }
             let needsInitialize = wanted("initialize") || wanted("drain") || wanted("paging")
-            let needsWorkflow = needsInitialize || wanted("create") || wanted("user_data")
+            let needsWorkflow = needsInitialize || wanted("create") || wanted("user_data") || wanted("root_completion")
 
             for size in jobSizes where needsWorkflow {
                 for (shape, priorityMode) in shapeList.flatMap({ shape in priorityModes.map { (shape, $0) } }) {
@@ -192,8 +194,11 @@ struct BenchCommand: AsyncParsableCommand {
                     }
                     for workerCount in workerCounts {
                         let first = workerCount == workerCounts.first
-                        // Only the drain needs a new workflow per runner count.
+                        // Only the drain needs a new workflow per runner count; root_completion alone needs none here.
                         guard first || wanted("drain") else { continue }
+                        guard needsInitialize || wanted("create") || wanted("user_data") || wanted("delete") else {
+                            break
+                        }
                         let (workflow, create) = try await scenarios.create(
                             jobs: size, shape: shape, priorities: priorityMode)
                         if first && wanted("create") { record(create) }
@@ -231,6 +236,14 @@ struct BenchCommand: AsyncParsableCommand {
                                     parameters: ["jobs": .int(Int64(size)), "shape": .string(shape.rawValue)],
                                     figures: figures))
                         }
+                    }
+                    // A workflow of its own: the drain must find every job still to hand out.
+                    if wanted("root_completion") && shape == .fanIn {
+                        let (workflow, _) = try await scenarios.create(
+                            jobs: size, shape: shape, priorities: priorityMode)
+                        _ = try await scenarios.initialize(workflow, jobs: size, shape: shape)
+                        record(try await scenarios.rootCompletion(workflow, jobs: size))
+                        _ = try await session.call(.delete, "/workflows/\(workflow)")
                     }
                 }
             }

@@ -151,3 +151,34 @@ enum CPUTime {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
+
+extension Scenarios {
+    /// The root of an initialized fan-in workflow, its only ready job, handed out
+    /// and completed with no other runner: the time of that `complete_job`, which
+    /// decides every one of the workflow's other jobs but the join.
+    func rootCompletion(_ workflow: String, jobs: Int) async throws -> ScenarioResult {
+        let worker: JSONValue = ["num_cpus": 4, "memory_gb": 16, "num_nodes": 1, "time_limit": "P1D"]
+        let (answer, _) = try await session.call(
+            .post, "/workflows/prepare_jobs_for_submission/\(workflow)?limit=1", json: worker)
+        guard let root = answer["jobs"]?.arrayValue?.first, root["name"] == "root",
+            let key = root["_key"]?.stringValue, let rev = root["_rev"]?.stringValue
+        else { throw BenchError("the root was not handed out: \(answer)") }
+        let result: JSONValue = [
+            "job_key": .string(key), "job_name": "root", "run_id": 1, "return_code": 0, "exec_time_minutes": 0.0,
+            "completion_time": "2026-12-07T00:00:00", "status": "done",
+        ]
+        let (_, seconds) = try await session.call(
+            .post, "/workflows/\(workflow)/jobs/complete_job/\(key)/done/\(rev)", json: result)
+        let (ready, _) = try await session.call(.get, "/workflows/\(workflow)/jobs/find_by_status/ready?limit=0")
+        let released = ready["total_count"]?.intValue ?? -1
+        guard released == Int64(max(0, jobs - 2)) else {
+            throw BenchError("the root released \(released) jobs, not \(max(0, jobs - 2))")
+        }
+        var figures: JSONObject = [
+            "seconds": .double(seconds), "dependents_per_second": .double(Double(released) / seconds),
+        ]
+        figures.merge(memoryFigures()) { $1 }
+        return ScenarioResult(
+            scenario: "root_completion", parameters: ["jobs": .int(Int64(jobs)), "shape": "fan-in"], figures: figures)
+    }
+}

@@ -117,6 +117,32 @@ struct WideCompletionTests {
         }
     }
 
+    @Test(
+        "dependents sharing two blockers are each decided by both: a root that succeeded hides no failed one",
+        arguments: [true, false])
+    func sharedBlockers(otherFailed: Bool) async throws {
+        try await APIClient.withService { (api: APIClient) async throws in
+            // Every dependent has the same two blockers, so their outcomes are learnt once and reused.
+            var spec: [JSONValue] = [["name": "root", "command": "c"], ["name": "other", "command": "c"]]
+            for (i, name) in Self.blockers().enumerated() {
+                var job: JSONObject = ["name": .string(name), "command": "c", "blocked_by": ["root", "other"]]
+                if i % 3 == 0 { job["cancel_on_blocking_job_failure"] = false }
+                spec.append(.object(job))
+            }
+            let w = try await api.createSpecification(["jobs": .array(spec)])
+            try await api.initialize(w)
+            try await complete(api, w, ["other"], failed: otherFailed ? ["other"] : [])
+            let waiting = try await api.statuses(w)
+            #expect(Self.blockers().allSatisfy { waiting[$0] == "blocked" }, "root is not complete yet")
+            try await complete(api, w, ["root"])
+            let statuses = try await api.statuses(w)
+            for (i, name) in Self.blockers().enumerated() {
+                let expected = !otherFailed || i % 3 == 0 ? "ready" : "canceled"
+                #expect(statuses[name] == expected, "\(name)")
+            }
+        }
+    }
+
     /// `root`, `width` jobs blocked by it (every `tolerantEvery`-th one, from
     /// the first, tolerating failures; 0 for none) and `sink` blocked by all of them.
     static func fanOut(tolerantEvery: Int) -> JSONValue {
