@@ -182,7 +182,10 @@ struct BenchCommand: AsyncParsableCommand {
                 record(try await scenarios.arangoRequests(counter: ArangoRequestCounter(arangoURL: arangoUrl)))
             }
             let needsInitialize = wanted("initialize") || wanted("drain") || wanted("paging")
-            let needsWorkflow = needsInitialize || wanted("create") || wanted("user_data") || wanted("root_completion")
+            // root_completion makes a workflow of its own; the others share one per shape (the drain one per
+            // runner count).
+            let needsSharedWorkflow = needsInitialize || wanted("create") || wanted("user_data") || wanted("delete")
+            let needsWorkflow = needsSharedWorkflow || wanted("root_completion")
 
             for size in jobSizes where needsWorkflow {
                 for (shape, priorityMode) in shapeList.flatMap({ shape in priorityModes.map { (shape, $0) } }) {
@@ -194,11 +197,8 @@ struct BenchCommand: AsyncParsableCommand {
                     }
                     for workerCount in workerCounts {
                         let first = workerCount == workerCounts.first
-                        // Only the drain needs a new workflow per runner count; root_completion alone needs none here.
-                        guard first || wanted("drain") else { continue }
-                        guard needsInitialize || wanted("create") || wanted("user_data") || wanted("delete") else {
-                            break
-                        }
+                        // Only the drain needs a new workflow per runner count.
+                        guard needsSharedWorkflow, first || wanted("drain") else { continue }
                         let (workflow, create) = try await scenarios.create(
                             jobs: size, shape: shape, priorities: priorityMode)
                         if first && wanted("create") { record(create) }

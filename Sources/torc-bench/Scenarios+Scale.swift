@@ -163,12 +163,8 @@ extension Scenarios {
         guard let root = answer["jobs"]?.arrayValue?.first, root["name"] == "root",
             let key = root["_key"]?.stringValue, let rev = root["_rev"]?.stringValue
         else { throw BenchError("the root was not handed out: \(answer)") }
-        let result: JSONValue = [
-            "job_key": .string(key), "job_name": "root", "run_id": 1, "return_code": 0, "exec_time_minutes": 0.0,
-            "completion_time": "2026-12-07T00:00:00", "status": "done",
-        ]
         let (_, seconds) = try await session.call(
-            .post, "/workflows/\(workflow)/jobs/complete_job/\(key)/done/\(rev)", json: result)
+            .post, "/workflows/\(workflow)/jobs/complete_job/\(key)/done/\(rev)", json: Self.doneResult(of: root))
         let (ready, _) = try await session.call(.get, "/workflows/\(workflow)/jobs/find_by_status/ready?limit=0")
         let released = ready["total_count"]?.intValue ?? -1
         guard released == Int64(max(0, jobs - 2)) else {

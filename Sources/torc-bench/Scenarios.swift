@@ -50,6 +50,14 @@ struct Scenarios: Sendable {
             figures: figures)
     }
 
+    /// The result a simulated runner reports for `job` (a handed-out job): run 1, exit code 0.
+    static func doneResult(of job: JSONValue) -> JSONValue {
+        [
+            "job_key": job["_key"] ?? "", "job_name": job["name"] ?? "", "run_id": 1, "return_code": 0,
+            "exec_time_minutes": 0.0, "completion_time": "2026-01-01T00:00:00.000000", "status": "done",
+        ]
+    }
+
     /// What one simulated runner observed.
     struct RunnerLog: Sendable {
         var handedOut: [String] = []
@@ -98,11 +106,7 @@ struct Scenarios: Sendable {
                             let entries: [JSONValue] = handed.map { job in
                                 [
                                     "job_key": job["_key"] ?? "", "status": "done", "rev": job["_rev"] ?? "",
-                                    "result": [
-                                        "job_key": job["_key"] ?? "", "job_name": job["name"] ?? "", "run_id": 1,
-                                        "return_code": 0, "exec_time_minutes": 0.0,
-                                        "completion_time": "2026-01-01T00:00:00.000000", "status": "done",
-                                    ],
+                                    "result": Self.doneResult(of: job),
                                 ]
                             }
                             let (outcome, completeSeconds) = try await session.call(
@@ -120,13 +124,9 @@ struct Scenarios: Sendable {
                             let key = job["_key"]?.stringValue ?? ""
                             let id = (job["_id"]?.stringValue ?? "").replacingOccurrences(of: "/", with: "%2F")
                             let rev = job["_rev"]?.stringValue ?? ""
-                            let result: JSONValue = [
-                                "job_key": .string(key), "job_name": job["name"] ?? "", "run_id": 1, "return_code": 0,
-                                "exec_time_minutes": 0.0, "completion_time": "2026-01-01T00:00:00.000000",
-                                "status": "done",
-                            ]
                             let (_, completeSeconds) = try await session.call(
-                                .post, "/workflows/\(workflow)/jobs/complete_job/\(id)/done/\(rev)", json: result)
+                                .post, "/workflows/\(workflow)/jobs/complete_job/\(id)/done/\(rev)",
+                                json: Self.doneResult(of: job))
                             log.complete.add(completeSeconds)
                             log.handedOut.append(key)
                         }

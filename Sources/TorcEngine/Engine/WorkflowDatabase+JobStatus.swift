@@ -262,10 +262,10 @@ struct CompletionProcessing {
 ///
 /// Why: the root of a fan-out is the one blocker of each of its dependents, so
 /// without this its document and results would be read once per dependent
-/// (about a third of a wide fan-out's completion). A blocker's results do not change while its
-/// dependents are decided: the cascade writes statuses only, and a job is only
-/// asked about once it is complete. Bounded, so a join's million blockers are
-/// not all kept; past the bound the rest are read as before.
+/// (about a third of a wide fan-out's completion). A blocker's results do not
+/// change while its dependents are decided: the cascade writes statuses only,
+/// and a job is only asked about once it is complete. Bounded, so a join's
+/// million blockers are not all kept; past the bound the rest are read as before.
 struct FailureMemo {
     static let capacity = 4096
     private var failed: [String: Bool] = [:]
